@@ -1,0 +1,139 @@
+/**
+ * Data types of the rule engine. Everything here is plain data: the engine
+ * receives it, never fetches it. Times are epoch milliseconds (UTC).
+ */
+
+export type EventSource = 'rfid' | 'face';
+export type Direction = 'enter' | 'exit' | 'unknown';
+
+/** One identity observation at a gate: a badge swipe or a face recognition. */
+export interface IdentityEvent {
+  /** Globally unique id; a replayed event carries the same id. */
+  eventId: string;
+  source: EventSource;
+  /** Roster student id, or null when the badge/face is not in the roster. */
+  studentId: string | null;
+  /** What the device read: the card UID, or a face label ("unknown" / track). */
+  rawId: string;
+  gateId: string;
+  hallId: string;
+  direction: Direction;
+  /** Epoch milliseconds, UTC. */
+  ts: number;
+  /** Face match confidence (0..1); absent for badges. */
+  confidence?: number;
+  /** Face tracker id; absent for badges. */
+  trackId?: string;
+}
+
+/** One scheduled lecture session in one hall. */
+export interface LectureSession {
+  sessionId: string;
+  courseId: string;
+  hallId: string;
+  /** Epoch ms, UTC. */
+  start: number;
+  /** Epoch ms, UTC. */
+  end: number;
+}
+
+/** Every threshold the engine knows. Durations in seconds. */
+export interface Thresholds {
+  /** Arrival up to start + grace is on time. */
+  graceSec: number;
+  /** Arrival after start + grace and up to start + lateSec is late ("late" band end); see absentAfterSec. */
+  lateSec: number;
+  /** Arrival after start + absentAfterSec counts as absent. */
+  absentAfterSec: number;
+  /** Leaving before end - earlyExitSec (and not returning) is an early exit. */
+  earlyExitSec: number;
+  /** Longest break (out and back) still counted as present. */
+  maxBreakSec: number;
+  /** More exits than this within a session is flagged. */
+  maxExits: number;
+  /** Minimum fraction of the session that must be covered by presence to be present. */
+  minPresenceRatio: number;
+  /** Allowance for walking between back-to-back lectures in different halls. */
+  transitSec: number;
+  /** Same identity at the same gate within this window collapses to one event. */
+  debounceSec: number;
+  /** Face recognitions below this confidence are ignored. */
+  faceMinConfidence: number;
+  /** A badge and a face at the same gate within this window are paired. */
+  pairingWindowSec: number;
+  /** Events this long before start / after end still count toward a session. */
+  sessionToleranceSec: number;
+  /** Entry with no exit: 'until_end' counts presence until session end, 'flag' flags for review. */
+  missingExit: 'until_end' | 'flag';
+}
+
+export type AttendanceStatus =
+  | 'present'
+  | 'late'
+  | 'absent'
+  | 'early_exit'
+  | 'partial'
+  | 'unauthorized'
+  | 'review'
+  /** Session not over yet: the final status is decided when it ends. */
+  | 'pending';
+
+export interface Interval {
+  from: number;
+  to: number;
+}
+
+/** Why a record came out as it did: which rule fired, with which thresholds and which events. */
+export interface Explanation {
+  rule: string;
+  text: string;
+  thresholds: Partial<Thresholds>;
+  eventIds: string[];
+}
+
+export interface AttendanceRecord {
+  studentId: string;
+  sessionId: string;
+  courseId: string;
+  hallId: string;
+  status: AttendanceStatus;
+  /** Whole minutes present within the session. */
+  minutesPresent: number;
+  intervals: Interval[];
+  /** Secondary findings, e.g. 'late', 'break', 'extended_break', 'multiple_exits', 'verified', 'card_face_mismatch', 'missing_exit'. */
+  flags: string[];
+  explanations: Explanation[];
+  /** Event ids that contributed, in processing order. */
+  eventIds: string[];
+}
+
+export type InvalidReason = 'unknown_badge' | 'unknown_face';
+
+export interface InvalidAttempt {
+  eventId: string;
+  reason: InvalidReason;
+  rawId: string;
+  gateId: string;
+  hallId: string;
+  ts: number;
+}
+
+/** Input for one student's day. */
+export interface StudentDayInput {
+  studentId: string;
+  /** Every session of the day, in every hall (the engine picks what applies). */
+  sessions: LectureSession[];
+  /** Course ids the student is enrolled in. */
+  enrolledCourseIds: string[];
+  /** The student's events of the day, in any order, duplicates allowed. */
+  events: IdentityEvent[];
+  thresholds: Thresholds;
+  /** Per-course overrides of any threshold. */
+  courseOverrides?: Record<string, Partial<Thresholds>>;
+  /** "Now", epoch ms: sessions not yet ended may come out 'pending'. */
+  now: number;
+}
+
+export interface StudentDayResult {
+  records: AttendanceRecord[];
+}
