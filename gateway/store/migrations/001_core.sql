@@ -69,6 +69,8 @@ CREATE TABLE attendance_records (
   flags           TEXT NOT NULL,   -- JSON array
   explanations    TEXT NOT NULL,   -- JSON array
   event_ids       TEXT NOT NULL,   -- JSON array
+  intervals       TEXT NOT NULL,   -- JSON array of {from,to}
+  fingerprint     TEXT NOT NULL,   -- what the engine decided; a change bumps version
   decided_at      INTEGER NOT NULL,
   PRIMARY KEY (student_id, session_id)
 );
