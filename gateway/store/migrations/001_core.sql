@@ -54,7 +54,7 @@ CREATE TABLE events (
   received_at INTEGER NOT NULL
 );
 CREATE INDEX events_by_student_day ON events (student_id, day, ts);
-CREATE INDEX events_by_hall_day ON events (hall_id, day, ts);
+CREATE INDEX events_by_hall_day ON events (hall_id, day, source, ts);
 
 -- Current classification per (student, session); version grows on every change.
 CREATE TABLE attendance_records (

@@ -1,0 +1,259 @@
+import type { Logger } from 'pino';
+import { classifyStudentDay } from '../../rules/index.ts';
+import type {
+  AttendanceRecord,
+  Direction,
+  IdentityEvent,
+  InvalidAttempt,
+  LectureSession,
+  Thresholds,
+} from '../../rules/types.ts';
+import { utcDay, type Clock } from '../clock.ts';
+import { SafeEmitter } from '../safeEmitter.ts';
+import type { LocalStore, SaveOutcome } from '../store/localStore.ts';
+import type { RosterBloom } from '../validation/rosterBloom.ts';
+import type { UniqueCounter } from '../validation/uniqueCounter.ts';
+import { cardTag, swipeEventId } from './eventId.ts';
+
+/** Where a reader or camera stands. */
+export interface GateInfo {
+  gateId: string;
+  hallId: string;
+  direction: Direction;
+}
+
+/** A badge read, as the serial reader reports it. */
+export interface SwipeInput {
+  kind: 'swipe';
+  uid: string;
+  ts: number;
+  gate: GateInfo;
+}
+/** A face recognition (studentId null: unknown face). */
+export interface FaceInput {
+  kind: 'face';
+  event: IdentityEvent;
+}
+export type IngestInput = SwipeInput | FaceInput;
+
+export interface ChangedRecord {
+  record: AttendanceRecord;
+  outcome: SaveOutcome;
+}
+export type IngestResult =
+  | { kind: 'accepted'; event: IdentityEvent; changed: ChangedRecord[] }
+  | { kind: 'duplicate'; event: IdentityEvent }
+  | { kind: 'invalid'; event: IdentityEvent; attempt: InvalidAttempt; bloomFalsePositive: boolean };
+
+export interface PipelineEvents extends Record<string, unknown> {
+  accepted: { event: IdentityEvent; changed: ChangedRecord[] };
+  invalid: { event: IdentityEvent; attempt: InvalidAttempt };
+  /** Records changed by a session-end sweep. */
+  finalised: { sessionId: string; changed: ChangedRecord[] };
+}
+
+export interface PipelineCounters {
+  accepted: number;
+  duplicates: number;
+  invalid: number;
+  bloomRejected: number;
+  bloomFalsePositives: number;
+  recordsChanged: number;
+}
+
+export interface PipelineDeps {
+  store: LocalStore;
+  bloom: RosterBloom;
+  counter: UniqueCounter;
+  thresholds: Thresholds;
+  clock: Clock;
+  log: Logger;
+  /** Log card UIDs in clear (operator's choice); otherwise a hash tag. */
+  logCardIds?: boolean;
+  /** Look for card/face mismatches (only useful with a camera). */
+  faceFusion?: boolean;
+}
+
+/**
+ * parse -> validate -> persist -> classify. Every accepted event is stored
+ * with its outbox row, the HLL sketches updated, and the student's day
+ * reclassified by the pure rule engine; all of it in one transaction.
+ */
+export class IngestPipeline {
+  readonly events: SafeEmitter<PipelineEvents>;
+  private readonly counters: PipelineCounters = {
+    accepted: 0,
+    duplicates: 0,
+    invalid: 0,
+    bloomRejected: 0,
+    bloomFalsePositives: 0,
+    recordsChanged: 0,
+  };
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.events = new SafeEmitter(deps.log);
+  }
+
+  stats(): PipelineCounters {
+    return { ...this.counters };
+  }
+
+  ingest(input: IngestInput): IngestResult {
+    return this.ingestMany([input])[0]!;
+  }
+
+  /** Ingests several inputs in one transaction (a burst from a reader). */
+  ingestMany(inputs: IngestInput[]): IngestResult[] {
+    const { store, counter, clock } = this.deps;
+    const results = store.tx(() => {
+      const out = inputs.map((i) => this.ingestOne(i));
+      counter.flush(clock.now());
+      return out;
+    });
+    for (const r of results) this.announce(r);
+    return results;
+  }
+
+  private ingestOne(input: IngestInput): IngestResult {
+    const { store, bloom, clock } = this.deps;
+    const now = clock.now();
+    let event: IdentityEvent;
+    let bloomFalsePositive = false;
+    if (input.kind === 'swipe') {
+      const { uid, ts, gate } = input;
+      let studentId: string | null = null;
+      if (!bloom.mightContain(uid)) {
+        this.counters.bloomRejected++;
+      } else {
+        studentId = store.studentByCard(uid) ?? null;
+        if (studentId === null) {
+          bloomFalsePositive = true;
+          this.counters.bloomFalsePositives++;
+        }
+      }
+      event = {
+        eventId: swipeEventId(gate.gateId, uid, ts),
+        source: 'rfid',
+        studentId,
+        rawId: uid,
+        gateId: gate.gateId,
+        hallId: gate.hallId,
+        direction: gate.direction,
+        ts,
+      };
+    } else {
+      event = input.event;
+      if (event.studentId !== null && !store.studentExists(event.studentId)) event = { ...event, studentId: null };
+    }
+
+    if (!store.insertEvent(event, now)) {
+      this.counters.duplicates++;
+      return { kind: 'duplicate', event };
+    }
+    if (event.studentId === null) {
+      const attempt: InvalidAttempt = {
+        eventId: event.eventId,
+        reason: event.source === 'rfid' ? 'unknown_badge' : 'unknown_face',
+        rawId: event.rawId,
+        gateId: event.gateId,
+        hallId: event.hallId,
+        ts: event.ts,
+      };
+      store.insertInvalid(attempt, now);
+      this.counters.invalid++;
+      return { kind: 'invalid', event, attempt, bloomFalsePositive };
+    }
+
+    const day = utcDay(event.ts);
+    this.countUnique(event, day);
+    const changed = this.reclassify(event.studentId, day, now);
+    this.counters.accepted++;
+    return { kind: 'accepted', event, changed };
+  }
+
+  private countUnique(event: IdentityEvent, day: string): void {
+    if (event.direction === 'exit' || event.studentId === null) return;
+    const tol = this.deps.thresholds.sessionToleranceSec * 1000;
+    for (const s of this.deps.store.sessionsOfDay(day)) {
+      if (s.hallId === event.hallId && event.ts >= s.start - tol && event.ts <= s.end + tol) {
+        this.deps.counter.add(s.courseId, day, event.studentId);
+      }
+    }
+  }
+
+  /** Reclassifies one student's day and saves what changed. Call inside a transaction. */
+  reclassify(studentId: string, day: string, now: number): ChangedRecord[] {
+    const { store, thresholds } = this.deps;
+    const events = store.eventsOfStudentDay(studentId, day);
+    const sessions: LectureSession[] = store.sessionsOfDay(day);
+    const input: Parameters<typeof classifyStudentDay>[0] = {
+      studentId,
+      sessions,
+      enrolledCourseIds: store.enrolledCourseIds(studentId),
+      events,
+      thresholds,
+      courseOverrides: store.courseOverrides(),
+      now,
+    };
+    if (this.deps.faceFusion) {
+      const halls = [...new Set(events.map((e) => e.hallId))];
+      input.otherFaceEvents = halls.flatMap((h) => store.otherFaceEvents(h, day, studentId));
+    }
+    const { records } = classifyStudentDay(input);
+    const changed: ChangedRecord[] = [];
+    for (const record of records) {
+      const outcome = store.saveRecord(record, now);
+      if (outcome === 'inserted' || outcome === 'updated') changed.push({ record, outcome });
+    }
+    this.counters.recordsChanged += changed.length;
+    return changed;
+  }
+
+  /**
+   * Decides every session that ended in (since, until]: absent and missing-exit
+   * can only be decided then. Returns the number of records changed.
+   */
+  finaliseEnded(since: number, until: number): number {
+    const { store } = this.deps;
+    let total = 0;
+    for (const s of store.sessionsEndedBetween(since, until)) {
+      const changed = store.tx(() =>
+        store.enrolledStudentIds(s.courseId).flatMap((studentId) => this.reclassify(studentId, s.day, until)),
+      );
+      total += changed.length;
+      this.events.emit('finalised', { sessionId: s.sessionId, changed });
+    }
+    return total;
+  }
+
+  private announce(r: IngestResult): void {
+    const log = this.deps.log;
+    switch (r.kind) {
+      case 'accepted':
+        if (log.isLevelEnabled('debug')) {
+          log.debug(
+            { eventId: r.event.eventId, studentId: r.event.studentId, records: r.changed.map((c) => `${c.record.sessionId}:${c.record.status}`) },
+            'event classified',
+          );
+        }
+        this.events.emit('accepted', { event: r.event, changed: r.changed });
+        return;
+      case 'invalid':
+        log.info(
+          {
+            eventId: r.event.eventId,
+            reason: r.attempt.reason,
+            gateId: r.event.gateId,
+            card: this.deps.logCardIds ? r.event.rawId : cardTag(r.event.rawId),
+            bloomFalsePositive: r.bloomFalsePositive,
+          },
+          'invalid attempt',
+        );
+        this.events.emit('invalid', { event: r.event, attempt: r.attempt });
+        return;
+      case 'duplicate':
+        log.debug({ eventId: r.event.eventId }, 'duplicate event ignored');
+        return;
+    }
+  }
+}

@@ -1,0 +1,477 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  AttendanceRecord,
+  AttendanceStatus,
+  IdentityEvent,
+  InvalidAttempt,
+  LectureSession,
+  Thresholds,
+} from '../../rules/types.ts';
+import { utcDay } from '../clock.ts';
+import { HallgateError } from '../errors.ts';
+import { migrate } from './migrate.ts';
+
+export interface StudentRow {
+  studentId: string;
+  name: string;
+  cardUid: string | null;
+}
+export interface CourseRow {
+  courseId: string;
+  name: string;
+  overrides: Partial<Thresholds>;
+}
+export interface StoredRecord extends AttendanceRecord {
+  day: string;
+  version: number;
+  decidedAt: number;
+  manual: boolean;
+  note?: string;
+}
+export interface RecordFilter {
+  /** Course id or session id. */
+  lecture?: string;
+  day?: string;
+  studentId?: string;
+  status?: AttendanceStatus;
+}
+export type SaveOutcome = 'inserted' | 'updated' | 'unchanged' | 'manual';
+
+interface RecordRow {
+  student_id: string;
+  session_id: string;
+  course_id: string;
+  hall_id: string;
+  day: string;
+  version: number;
+  status: string;
+  minutes_present: number;
+  flags: string;
+  explanations: string;
+  event_ids: string;
+  intervals: string;
+  fingerprint: string;
+  decided_at: number;
+}
+interface EventRow {
+  event_id: string;
+  source: 'rfid' | 'face';
+  student_id: string | null;
+  raw_id: string;
+  gate_id: string;
+  hall_id: string;
+  direction: 'enter' | 'exit' | 'unknown';
+  ts: number;
+  confidence: number | null;
+  track_id: string | null;
+}
+
+function rowToEvent(r: EventRow): IdentityEvent {
+  const ev: IdentityEvent = {
+    eventId: r.event_id,
+    source: r.source,
+    studentId: r.student_id,
+    rawId: r.raw_id,
+    gateId: r.gate_id,
+    hallId: r.hall_id,
+    direction: r.direction,
+    ts: r.ts,
+  };
+  if (r.confidence !== null) ev.confidence = r.confidence;
+  if (r.track_id !== null) ev.trackId = r.track_id;
+  return ev;
+}
+
+function fingerprintOf(r: AttendanceRecord): string {
+  return JSON.stringify([r.status, r.minutesPresent, r.intervals, r.flags, r.eventIds, r.explanations]);
+}
+
+/**
+ * The gateway's local SQLite store: roster, timetable, raw events, records,
+ * invalid attempts, HLL sketches, dead letters and the sync outbox. Every
+ * write that must be synced adds its outbox row in the same transaction.
+ */
+export class LocalStore {
+  readonly db: Database.Database;
+  private readonly stmts;
+  private sessionsCache = new Map<string, LectureSession[]>();
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.stmts = {
+      studentByCard: db.prepare<[string], { student_id: string }>('SELECT student_id FROM students WHERE card_uid = ?'),
+      studentById: db.prepare<[string], { student_id: string }>('SELECT student_id FROM students WHERE student_id = ?'),
+      upsertStudent: db.prepare(
+        `INSERT INTO students (student_id, name, card_uid, updated_at) VALUES (@studentId, @name, @cardUid, @now)
+         ON CONFLICT(student_id) DO UPDATE SET name = excluded.name, card_uid = excluded.card_uid, updated_at = excluded.updated_at`,
+      ),
+      upsertCourse: db.prepare(
+        `INSERT INTO courses (course_id, name, overrides) VALUES (@courseId, @name, @overrides)
+         ON CONFLICT(course_id) DO UPDATE SET name = excluded.name, overrides = excluded.overrides`,
+      ),
+      upsertEnrolment: db.prepare('INSERT OR IGNORE INTO enrolments (student_id, course_id) VALUES (?, ?)'),
+      upsertHall: db.prepare('INSERT INTO halls (hall_id, name) VALUES (?, ?) ON CONFLICT(hall_id) DO UPDATE SET name = excluded.name'),
+      upsertSession: db.prepare(
+        `INSERT INTO lecture_sessions (session_id, course_id, hall_id, start_ts, end_ts, day)
+         VALUES (@sessionId, @courseId, @hallId, @start, @end, @day)
+         ON CONFLICT(session_id) DO UPDATE SET course_id = excluded.course_id, hall_id = excluded.hall_id,
+           start_ts = excluded.start_ts, end_ts = excluded.end_ts, day = excluded.day`,
+      ),
+      enrolledCourses: db.prepare<[string], { course_id: string }>('SELECT course_id FROM enrolments WHERE student_id = ? ORDER BY course_id'),
+      enrolledStudents: db.prepare<[string], { student_id: string }>('SELECT student_id FROM enrolments WHERE course_id = ? ORDER BY student_id'),
+      sessionsOfDay: db.prepare<[string], { session_id: string; course_id: string; hall_id: string; start_ts: number; end_ts: number }>(
+        'SELECT session_id, course_id, hall_id, start_ts, end_ts FROM lecture_sessions WHERE day = ? ORDER BY start_ts, session_id',
+      ),
+      sessionsEndedBetween: db.prepare<[number, number], { session_id: string; course_id: string; day: string }>(
+        'SELECT session_id, course_id, day FROM lecture_sessions WHERE end_ts > ? AND end_ts <= ? ORDER BY end_ts',
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO events (event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, day, confidence, track_id, received_at)
+         VALUES (@eventId, @source, @studentId, @rawId, @gateId, @hallId, @direction, @ts, @day, @confidence, @trackId, @receivedAt)
+         ON CONFLICT(event_id) DO NOTHING`,
+      ),
+      eventsOfStudentDay: db.prepare<[string, string], EventRow>(
+        `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
+         FROM events WHERE student_id = ? AND day = ? ORDER BY ts, event_id`,
+      ),
+      otherFaceEvents: db.prepare<[string, string, string], EventRow>(
+        `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
+         FROM events WHERE hall_id = ? AND day = ? AND source = 'face' AND (student_id IS NULL OR student_id <> ?) ORDER BY ts, event_id`,
+      ),
+      getRecord: db.prepare<[string, string], RecordRow>('SELECT * FROM attendance_records WHERE student_id = ? AND session_id = ?'),
+      putRecord: db.prepare(
+        `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
+           flags, explanations, event_ids, intervals, fingerprint, decided_at)
+         VALUES (@studentId, @sessionId, @courseId, @hallId, @day, @version, @status, @minutesPresent,
+           @flags, @explanations, @eventIds, @intervals, @fingerprint, @decidedAt)
+         ON CONFLICT(student_id, session_id) DO UPDATE SET course_id = excluded.course_id, hall_id = excluded.hall_id,
+           day = excluded.day, version = excluded.version, status = excluded.status, minutes_present = excluded.minutes_present,
+           flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
+           intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
+      ),
+      deleteIntervals: db.prepare('DELETE FROM presence_intervals WHERE student_id = ? AND session_id = ?'),
+      insertInterval: db.prepare('INSERT OR REPLACE INTO presence_intervals (student_id, session_id, from_ts, to_ts) VALUES (?, ?, ?, ?)'),
+      manual: db.prepare<[string, string], { status: string; note: string; decided_by: string; decided_at: number }>(
+        'SELECT status, note, decided_by, decided_at FROM manual_decisions WHERE student_id = ? AND session_id = ?',
+      ),
+      putManual: db.prepare(
+        `INSERT INTO manual_decisions (student_id, session_id, status, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(student_id, session_id) DO UPDATE SET status = excluded.status, note = excluded.note,
+           decided_by = excluded.decided_by, decided_at = excluded.decided_at`,
+      ),
+      insertInvalid: db.prepare(
+        `INSERT INTO invalid_attempts (event_id, reason, raw_id, gate_id, hall_id, ts, day)
+         VALUES (@eventId, @reason, @rawId, @gateId, @hallId, @ts, @day) ON CONFLICT(event_id) DO NOTHING`,
+      ),
+      getHll: db.prepare<[string, string], { registers: Buffer }>('SELECT registers FROM hll_sketches WHERE lecture_id = ? AND day = ?'),
+      putHll: db.prepare(
+        `INSERT INTO hll_sketches (lecture_id, day, registers, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(lecture_id, day) DO UPDATE SET registers = excluded.registers, updated_at = excluded.updated_at`,
+      ),
+      outbox: db.prepare('INSERT INTO outbox (kind, payload, created_at) VALUES (?, ?, ?)'),
+      deadLetter: db.prepare('INSERT INTO dead_letters (source, reason, payload, at) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  /** Opens (creating if needed) the store, applies pragmas and migrations. */
+  static open(path: string, now: number = Date.now()): LocalStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, undefined, now);
+    } catch (err) {
+      throw new HallgateError('STORE_OPEN_FAILED', `cannot open local store ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return new LocalStore(db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs fn in one transaction (nested calls join the outer one). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ---- roster, courses, timetable -------------------------------------------------
+
+  upsertStudent(s: StudentRow, now: number): void {
+    this.stmts.upsertStudent.run({ ...s, now });
+  }
+  upsertCourse(c: CourseRow): void {
+    this.stmts.upsertCourse.run({ courseId: c.courseId, name: c.name, overrides: JSON.stringify(c.overrides) });
+  }
+  upsertEnrolment(studentId: string, courseId: string): void {
+    this.stmts.upsertEnrolment.run(studentId, courseId);
+  }
+  upsertHall(hallId: string, name = ''): void {
+    this.stmts.upsertHall.run(hallId, name);
+  }
+  upsertSession(s: LectureSession): void {
+    this.stmts.upsertSession.run({ ...s, day: utcDay(s.start) });
+    this.sessionsCache.clear();
+  }
+
+  studentByCard(cardUid: string): string | undefined {
+    return this.stmts.studentByCard.get(cardUid)?.student_id;
+  }
+  studentExists(studentId: string): boolean {
+    return this.stmts.studentById.get(studentId) !== undefined;
+  }
+  courseExists(courseId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM courses WHERE course_id = ?').get(courseId) !== undefined;
+  }
+  /** Every card UID on the roster (for the Bloom filter). */
+  *cardUids(): Generator<string> {
+    for (const r of this.db.prepare('SELECT card_uid FROM students WHERE card_uid IS NOT NULL').iterate() as Iterable<{ card_uid: string }>) {
+      yield r.card_uid;
+    }
+  }
+  counts(): { students: number; courses: number; enrolments: number; sessions: number; events: number; records: number; invalid: number; outbox: number; deadLetters: number } {
+    const n = (t: string): number => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return {
+      students: n('students'),
+      courses: n('courses'),
+      enrolments: n('enrolments'),
+      sessions: n('lecture_sessions'),
+      events: n('events'),
+      records: n('attendance_records'),
+      invalid: n('invalid_attempts'),
+      outbox: n('outbox'),
+      deadLetters: n('dead_letters'),
+    };
+  }
+
+  enrolledCourseIds(studentId: string): string[] {
+    return this.stmts.enrolledCourses.all(studentId).map((r) => r.course_id);
+  }
+  enrolledStudentIds(courseId: string): string[] {
+    return this.stmts.enrolledStudents.all(courseId).map((r) => r.student_id);
+  }
+  courseOverrides(): Record<string, Partial<Thresholds>> {
+    const out: Record<string, Partial<Thresholds>> = {};
+    for (const r of this.db.prepare('SELECT course_id, overrides FROM courses').all() as { course_id: string; overrides: string }[]) {
+      const o = JSON.parse(r.overrides) as Partial<Thresholds>;
+      if (Object.keys(o).length > 0) out[r.course_id] = o;
+    }
+    return out;
+  }
+  sessionsOfDay(day: string): LectureSession[] {
+    let s = this.sessionsCache.get(day);
+    if (!s) {
+      s = this.stmts.sessionsOfDay.all(day).map((r) => ({
+        sessionId: r.session_id,
+        courseId: r.course_id,
+        hallId: r.hall_id,
+        start: r.start_ts,
+        end: r.end_ts,
+      }));
+      this.sessionsCache.set(day, s);
+    }
+    return s;
+  }
+  sessionsEndedBetween(fromExclusive: number, toInclusive: number): { sessionId: string; courseId: string; day: string }[] {
+    return this.stmts.sessionsEndedBetween
+      .all(fromExclusive, toInclusive)
+      .map((r) => ({ sessionId: r.session_id, courseId: r.course_id, day: r.day }));
+  }
+
+  // ---- events ------------------------------------------------------------------------
+
+  /** Appends a raw event (and its outbox row); false when the event id was already stored. */
+  insertEvent(ev: IdentityEvent, receivedAt: number): boolean {
+    const day = utcDay(ev.ts);
+    const info = this.stmts.insertEvent.run({
+      ...ev,
+      day,
+      confidence: ev.confidence ?? null,
+      trackId: ev.trackId ?? null,
+      receivedAt,
+    });
+    if (info.changes === 0) return false;
+    this.stmts.outbox.run('event', JSON.stringify({ ...ev, day }), receivedAt);
+    return true;
+  }
+  eventsOfStudentDay(studentId: string, day: string): IdentityEvent[] {
+    return this.stmts.eventsOfStudentDay.all(studentId, day).map(rowToEvent);
+  }
+  /** Face events in a hall on a day that name someone else (or no one): for card/face mismatch. */
+  otherFaceEvents(hallId: string, day: string, studentId: string): IdentityEvent[] {
+    return this.stmts.otherFaceEvents.all(hallId, day, studentId).map(rowToEvent);
+  }
+
+  // ---- records -----------------------------------------------------------------------
+
+  /**
+   * Saves the engine's decision for (student, session). The version grows only
+   * when the decision changed; a manual decision is never overwritten.
+   */
+  saveRecord(r: AttendanceRecord, now: number): SaveOutcome {
+    if (this.stmts.manual.get(r.studentId, r.sessionId)) return 'manual';
+    const fingerprint = fingerprintOf(r);
+    const prev = this.stmts.getRecord.get(r.studentId, r.sessionId);
+    if (prev && prev.fingerprint === fingerprint) return 'unchanged';
+    const version = (prev?.version ?? 0) + 1;
+    this.writeRecord(r, version, fingerprint, now, false);
+    return prev ? 'updated' : 'inserted';
+  }
+
+  private writeRecord(r: AttendanceRecord, version: number, fingerprint: string, now: number, manual: boolean, note?: string): void {
+    const session = this.db.prepare<[string], { day: string }>('SELECT day FROM lecture_sessions WHERE session_id = ?').get(r.sessionId);
+    const day = session?.day ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
+    this.stmts.putRecord.run({
+      studentId: r.studentId,
+      sessionId: r.sessionId,
+      courseId: r.courseId,
+      hallId: r.hallId,
+      day,
+      version,
+      status: r.status,
+      minutesPresent: r.minutesPresent,
+      flags: JSON.stringify(r.flags),
+      explanations: JSON.stringify(r.explanations),
+      eventIds: JSON.stringify(r.eventIds),
+      intervals: JSON.stringify(r.intervals),
+      fingerprint,
+      decidedAt: now,
+    });
+    this.stmts.deleteIntervals.run(r.studentId, r.sessionId);
+    for (const iv of r.intervals) this.stmts.insertInterval.run(r.studentId, r.sessionId, iv.from, iv.to);
+    this.stmts.outbox.run('record', JSON.stringify({ ...r, day, version, decidedAt: now, manual, ...(note ? { note } : {}) }), now);
+  }
+
+  getRecord(studentId: string, sessionId: string): StoredRecord | undefined {
+    const row = this.stmts.getRecord.get(studentId, sessionId);
+    return row ? this.toStored(row) : undefined;
+  }
+
+  private toStored(row: RecordRow): StoredRecord {
+    const manual = this.stmts.manual.get(row.student_id, row.session_id);
+    const rec: StoredRecord = {
+      studentId: row.student_id,
+      sessionId: row.session_id,
+      courseId: row.course_id,
+      hallId: row.hall_id,
+      day: row.day,
+      version: row.version,
+      status: row.status as AttendanceStatus,
+      minutesPresent: row.minutes_present,
+      flags: JSON.parse(row.flags) as string[],
+      explanations: JSON.parse(row.explanations) as AttendanceRecord['explanations'],
+      eventIds: JSON.parse(row.event_ids) as string[],
+      intervals: JSON.parse(row.intervals) as AttendanceRecord['intervals'],
+      decidedAt: row.decided_at,
+      manual: manual !== undefined,
+    };
+    if (manual) rec.note = `${manual.note} (by ${manual.decided_by})`;
+    return rec;
+  }
+
+  listRecords(f: RecordFilter = {}): StoredRecord[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.lecture) {
+      where.push('(course_id = ? OR session_id = ?)');
+      args.push(f.lecture, f.lecture);
+    }
+    if (f.day) {
+      where.push('day = ?');
+      args.push(f.day);
+    }
+    if (f.studentId) {
+      where.push('student_id = ?');
+      args.push(f.studentId);
+    }
+    if (f.status) {
+      where.push('status = ?');
+      args.push(f.status);
+    }
+    const sql = `SELECT * FROM attendance_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY day, session_id, student_id`;
+    return (this.db.prepare(sql).all(...args) as RecordRow[]).map((r) => this.toStored(r));
+  }
+
+  /**
+   * A reviewer's decision: replaces the record's status, keeps who and why,
+   * bumps the version (synced as an update); the engine never overwrites it.
+   */
+  resolveManually(studentId: string, sessionId: string, status: AttendanceStatus, note: string, by: string, now: number): StoredRecord {
+    return this.tx(() => {
+      const prev = this.stmts.getRecord.get(studentId, sessionId);
+      if (!prev) throw new HallgateError('RECORD_NOT_FOUND', `no record for student ${studentId} in session ${sessionId}`);
+      this.stmts.putManual.run(studentId, sessionId, status, note, by, now);
+      const rec = this.toStored(prev);
+      const updated: AttendanceRecord = {
+        ...rec,
+        status,
+        explanations: [
+          ...rec.explanations,
+          { rule: 'manual_review', text: `set to ${status} by ${by}: ${note}`, thresholds: {}, eventIds: [] },
+        ],
+      };
+      this.writeRecord(updated, prev.version + 1, fingerprintOf(updated), now, true, note);
+      return this.getRecord(studentId, sessionId)!;
+    });
+  }
+
+  // ---- invalid attempts, HLL, dead letters ---------------------------------------------
+
+  insertInvalid(a: InvalidAttempt, now: number): boolean {
+    const day = utcDay(a.ts);
+    const info = this.stmts.insertInvalid.run({ ...a, day });
+    if (info.changes === 0) return false;
+    this.stmts.outbox.run('invalid', JSON.stringify({ ...a, day }), now);
+    return true;
+  }
+  listInvalid(day?: string): (InvalidAttempt & { day: string })[] {
+    const sql = `SELECT event_id AS eventId, reason, raw_id AS rawId, gate_id AS gateId, hall_id AS hallId, ts, day
+                 FROM invalid_attempts ${day ? 'WHERE day = ?' : ''} ORDER BY ts`;
+    return (day ? this.db.prepare(sql).all(day) : this.db.prepare(sql).all()) as (InvalidAttempt & { day: string })[];
+  }
+
+  loadHll(lectureId: string, day: string): Buffer | undefined {
+    return this.stmts.getHll.get(lectureId, day)?.registers;
+  }
+  saveHll(lectureId: string, day: string, registers: Buffer, now: number): void {
+    this.stmts.putHll.run(lectureId, day, registers, now);
+    this.stmts.outbox.run('hll', JSON.stringify({ lectureId, day, registers: registers.toString('base64') }), now);
+  }
+  /** Exact distinct students seen in sessions of a lecture (course) on a day. */
+  exactUniqueCount(lectureId: string, day: string, toleranceMs: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(DISTINCT e.student_id) AS n FROM events e JOIN lecture_sessions s
+           ON e.hall_id = s.hall_id AND e.ts >= s.start_ts - ? AND e.ts <= s.end_ts + ?
+         WHERE s.course_id = ? AND s.day = ? AND e.student_id IS NOT NULL AND e.direction <> 'exit'`,
+      )
+      .get(toleranceMs, toleranceMs, lectureId, day) as { n: number };
+    return row.n;
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  deadLetter(source: string, reason: string, payload: string, now: number): void {
+    this.stmts.deadLetter.run(source, reason, payload, now);
+  }
+  listDeadLetters(): { id: number; source: string; reason: string; payload: string; at: number }[] {
+    return this.db.prepare('SELECT id, source, reason, payload, at FROM dead_letters ORDER BY id').all() as {
+      id: number;
+      source: string;
+      reason: string;
+      payload: string;
+      at: number;
+    }[];
+  }
+}

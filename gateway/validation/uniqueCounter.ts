@@ -1,0 +1,84 @@
+import HyperLogLog from 'hyperloglog-lite';
+
+type Hll = ReturnType<typeof HyperLogLog>;
+
+export interface SketchStore {
+  loadHll(lectureId: string, day: string): Buffer | undefined;
+  saveHll(lectureId: string, day: string, registers: Buffer, now: number): void;
+}
+
+/**
+ * HyperLogLog counts of unique attendees per lecture and day, persisted
+ * through a SketchStore so a restart keeps the counts. Sketches whose
+ * registers changed are written back by flush() (inside the caller's
+ * transaction, so the sketch and its outbox row commit with the events).
+ */
+export class UniqueCounter {
+  private readonly sketches = new Map<string, Hll>();
+  private readonly dirty = new Set<string>();
+
+  constructor(
+    private readonly store: SketchStore,
+    private readonly bits: number,
+  ) {}
+
+  private key(lectureId: string, day: string): string {
+    return `${lectureId}\u0000${day}`;
+  }
+
+  private sketch(lectureId: string, day: string): Hll {
+    const k = this.key(lectureId, day);
+    let h = this.sketches.get(k);
+    if (!h) {
+      h = HyperLogLog(this.bits);
+      const saved = this.store.loadHll(lectureId, day);
+      if (saved) h.merge({ n: Math.log2(saved.length), buckets: saved });
+      this.sketches.set(k, h);
+    }
+    return h;
+  }
+
+  /** Adds a student to a lecture/day; returns true when the sketch's registers changed. */
+  add(lectureId: string, day: string, studentId: string): boolean {
+    const h = this.sketch(lectureId, day);
+    const hash = HyperLogLog.hash(studentId);
+    const { buckets, n } = h.output();
+    const bucket = hash[0] >>> (32 - n);
+    const before = buckets[bucket];
+    h.add(hash);
+    if (buckets[bucket] !== before) {
+      this.dirty.add(this.key(lectureId, day));
+      return true;
+    }
+    return false;
+  }
+
+  estimate(lectureId: string, day: string): number {
+    return this.sketch(lectureId, day).count();
+  }
+
+  relativeError(): number {
+    return 1.04 / Math.sqrt(2 ** this.bits);
+  }
+
+  /** Persists every changed sketch. */
+  flush(now: number): number {
+    let n = 0;
+    for (const k of this.dirty) {
+      const [lectureId, day] = k.split('\u0000') as [string, string];
+      const h = this.sketches.get(k);
+      if (h) {
+        this.store.saveHll(lectureId, day, Buffer.from(h.output().buckets), now);
+        n++;
+      }
+    }
+    this.dirty.clear();
+    return n;
+  }
+
+  /** Forgets cached sketches (e.g. after a day rolls over); unsaved changes are flushed first. */
+  evict(now: number): void {
+    this.flush(now);
+    this.sketches.clear();
+  }
+}
