@@ -1,0 +1,57 @@
+import { HallgateError } from './errors.ts';
+import type { Command } from './cli/command.ts';
+import { configCommand } from './cli/configCommand.ts';
+import { importCommand } from './cli/importCommand.ts';
+import { invalidCommand } from './cli/invalidCommand.ts';
+import { recordsCommand } from './cli/recordsCommand.ts';
+import { reviewCommand } from './cli/reviewCommand.ts';
+import { statsCommand } from './cli/statsCommand.ts';
+
+/** Every subcommand, in the order `hallgate --help` lists them. */
+export const commands: Command[] = [
+  importCommand,
+  recordsCommand,
+  invalidCommand,
+  statsCommand,
+  reviewCommand,
+  configCommand,
+];
+
+function help(): string {
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'hallgate: edge attendance gateway (RFID + on-device face recognition, pure rule engine, MQTT sync)',
+    '',
+    'usage: hallgate COMMAND [options]    (hallgate COMMAND --help for details)',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+  ].join('\n');
+}
+
+/** Entry point of the CLI; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    process.stderr.write(`hallgate: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(cmd.usage);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    if (err instanceof HallgateError) {
+      process.stderr.write(`hallgate ${name}: ${err.message}\n`);
+      return err.code === 'USAGE' ? 2 : 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,48 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../config/loadConfig.ts';
+import type { Config } from '../config/schema.ts';
+import { HallgateError } from '../errors.ts';
+import { LocalStore } from '../store/localStore.ts';
+
+/** Options every store-reading command takes. */
+export const storeOptions = {
+  config: { type: 'string', short: 'c' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new HallgateError('USAGE', (err as Error).message);
+  }
+}
+
+/** The configuration named by --config (or defaults + HALLGATE_* env), with --db overriding store.path. */
+export function configFrom(values: { config?: string | undefined; db?: string | undefined }): Config {
+  const cfg = loadConfig(values.config);
+  if (values.db) cfg.store.path = values.db;
+  return cfg;
+}
+
+export function openStore(values: { config?: string | undefined; db?: string | undefined }): { cfg: Config; store: LocalStore } {
+  const cfg = configFrom(values);
+  return { cfg, store: LocalStore.open(cfg.store.path) };
+}
+
+/** Fixed-width text table. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells
+    .map((r, j) => {
+      const line = r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+      return j === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
+}
+
+export function isoTime(ts: number): string {
+  return new Date(ts).toISOString().replace('.000Z', 'Z');
+}
