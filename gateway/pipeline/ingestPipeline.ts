@@ -14,6 +14,7 @@ import type { LocalStore, SaveOutcome } from '../store/localStore.ts';
 import type { RosterBloom } from '../validation/rosterBloom.ts';
 import type { UniqueCounter } from '../validation/uniqueCounter.ts';
 import { cardTag, swipeEventId } from './eventId.ts';
+import type { Spool } from './spool.ts';
 
 /** Where a reader or camera stands. */
 export interface GateInfo {
@@ -43,7 +44,9 @@ export interface ChangedRecord {
 export type IngestResult =
   | { kind: 'accepted'; event: IdentityEvent; changed: ChangedRecord[] }
   | { kind: 'duplicate'; event: IdentityEvent }
-  | { kind: 'invalid'; event: IdentityEvent; attempt: InvalidAttempt; bloomFalsePositive: boolean };
+  | { kind: 'invalid'; event: IdentityEvent; attempt: InvalidAttempt; bloomFalsePositive: boolean }
+  /** The store refused the write (e.g. disk full): the input was spooled and will be replayed. */
+  | { kind: 'deferred'; input: IngestInput; error: string };
 
 export interface PipelineEvents extends Record<string, unknown> {
   accepted: { event: IdentityEvent; changed: ChangedRecord[] };
@@ -59,6 +62,9 @@ export interface PipelineCounters {
   bloomRejected: number;
   bloomFalsePositives: number;
   recordsChanged: number;
+  storeErrors: number;
+  spooled: number;
+  replayed: number;
 }
 
 export interface PipelineDeps {
@@ -72,6 +78,8 @@ export interface PipelineDeps {
   logCardIds?: boolean;
   /** Look for card/face mismatches (only useful with a camera). */
   faceFusion?: boolean;
+  /** Where inputs wait when the store refuses writes. */
+  spool?: Spool<IngestInput>;
 }
 
 /**
@@ -88,6 +96,9 @@ export class IngestPipeline {
     bloomRejected: 0,
     bloomFalsePositives: 0,
     recordsChanged: 0,
+    storeErrors: 0,
+    spooled: 0,
+    replayed: 0,
   };
 
   constructor(private readonly deps: PipelineDeps) {
@@ -102,16 +113,55 @@ export class IngestPipeline {
     return this.ingestMany([input])[0]!;
   }
 
-  /** Ingests several inputs in one transaction (a burst from a reader). */
+  /**
+   * Ingests several inputs in one transaction (a burst from a reader). If the
+   * store refuses the write (disk full, I/O error) nothing of the batch is
+   * committed: the inputs are spooled, counted and logged, and replayed later
+   * by replaySpool(); the daemon keeps running.
+   */
   ingestMany(inputs: IngestInput[]): IngestResult[] {
-    const { store, counter, clock } = this.deps;
-    const results = store.tx(() => {
-      const out = inputs.map((i) => this.ingestOne(i));
-      counter.flush(clock.now());
-      return out;
-    });
+    const { store, counter, clock, spool } = this.deps;
+    let results: IngestResult[];
+    try {
+      results = store.tx(() => {
+        const out = inputs.map((i) => this.ingestOne(i));
+        counter.flush(clock.now());
+        return out;
+      });
+    } catch (err) {
+      if (!spool) throw err;
+      this.counters.storeErrors++;
+      this.counters.spooled += inputs.length;
+      counter.discardUnsaved();
+      spool.put(inputs);
+      this.deps.log.error({ err, inputs: inputs.length }, 'store refused the write; inputs spooled for replay');
+      return inputs.map((input) => ({ kind: 'deferred' as const, input, error: (err as Error).message }));
+    }
     for (const r of results) this.announce(r);
     return results;
+  }
+
+  /** Replays spooled inputs; returns how many were replayed (0 if the store still refuses). */
+  replaySpool(): number {
+    const { spool, store, counter, clock } = this.deps;
+    if (!spool) return 0;
+    try {
+      const n = spool.drain((items) => {
+        const results = store.tx(() => {
+          const out = items.map((i) => this.ingestOne(i));
+          counter.flush(clock.now());
+          return out;
+        });
+        for (const r of results) this.announce(r);
+      });
+      this.counters.replayed += n;
+      if (n > 0) this.deps.log.info({ replayed: n }, 'spooled inputs replayed');
+      return n;
+    } catch (err) {
+      counter.discardUnsaved();
+      this.deps.log.warn({ err }, 'store still refuses writes; spool kept');
+      return 0;
+    }
   }
 
   private ingestOne(input: IngestInput): IngestResult {
@@ -253,6 +303,8 @@ export class IngestPipeline {
         return;
       case 'duplicate':
         log.debug({ eventId: r.event.eventId }, 'duplicate event ignored');
+        return;
+      case 'deferred':
         return;
     }
   }

@@ -76,6 +76,12 @@ export class UniqueCounter {
     return n;
   }
 
+  /** After a rolled-back transaction: forget in-memory state, reload from the store on next use. */
+  discardUnsaved(): void {
+    this.sketches.clear();
+    this.dirty.clear();
+  }
+
   /** Forgets cached sketches (e.g. after a day rolls over); unsaved changes are flushed first. */
   evict(now: number): void {
     this.flush(now);

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AttendanceStatus } from '../../rules/types.ts';
+import { ManualClock, utcDay } from '../clock.ts';
+import { configSchema } from '../config/schema.ts';
+import { GatewayCore } from '../gatewayCore.ts';
+import { createLogger } from '../log.ts';
+import type { IngestResult } from '../pipeline/ingestPipeline.ts';
+import { generateCampus, seedStore } from '../simulate/campus.ts';
+import { SimulatedHall } from '../simulate/simulatedHall.ts';
+import { planSwipes, type PlannedSwipe } from '../simulate/swipePlan.ts';
+import type { Command } from './command.ts';
+import { parse, table } from './options.ts';
+
+const STATUS_ORDER: AttendanceStatus[] = ['present', 'late', 'early_exit', 'partial', 'absent', 'review', 'unauthorized', 'pending'];
+
+function hhmm(ts: number): string {
+  return new Date(ts).toISOString().slice(11, 19);
+}
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'run a complete simulated hall on embedded defaults and print what happens',
+  usage: `hallgate demo [--duration SECONDS] [--students N] [--seed S] [--quiet] [--keep DIR]
+Simulates one lecture day in one hall (four lectures, back to back) squeezed into
+--duration seconds of wall time (default 30): every swipe goes through validation,
+the local SQLite store and the rule engine, and is printed with its classification.
+Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
+  async run(argv) {
+    const { values } = parse(argv, {
+      duration: { type: 'string', default: '30' },
+      students: { type: 'string', default: '120' },
+      seed: { type: 'string', default: '7' },
+      quiet: { type: 'boolean' },
+      keep: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    const duration = Number(values.duration);
+    const students = Number(values.students);
+    if (!(duration > 0) || !(students > 0)) {
+      console.error(this.usage);
+      return 2;
+    }
+    const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'hallgate-demo-'));
+    const cfg = configSchema.parse({ store: { path: join(dir, 'hallgate.db') }, log: { level: 'warn' } });
+    const day = utcDay(Date.now());
+    const campus = generateCampus({ students, halls: 1, courses: 4, coursesPerStudent: 2, day, seed: Number(values.seed) });
+    const plan = planSwipes(campus, { seed: Number(values.seed), graceSec: cfg.thresholds.graceSec, absentAfterSec: cfg.thresholds.absentAfterSec, earlyExitSec: cfg.thresholds.earlyExitSec });
+    const first = Math.min(plan[0]?.ts ?? 0, ...campus.sessions.map((s) => s.start)) - 5 * 60_000;
+    const last = Math.max(...campus.sessions.map((s) => s.end)) + 10 * 60_000;
+    const clock = new ManualClock(first);
+    const log = createLogger({ level: 'warn' });
+    const core = new GatewayCore(cfg, clock, log);
+    seedStore(core.store, campus, clock.now());
+    core.rebuildBloom();
+
+    console.log(`hallgate demo: ${campus.students.length} students, ${campus.sessions.length} lectures in ${campus.halls.join(', ')} on ${day}; store ${cfg.store.path}`);
+    console.log(`simulated ${hhmm(first)}-${hhmm(last)} UTC in ${duration}s of wall time\n`);
+
+    const print = (s: PlannedSwipe, r: IngestResult): void => {
+      if (values.quiet) return;
+      const when = hhmm(s.ts);
+      if (r.kind === 'invalid') console.log(`${when}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`);
+      else if (r.kind === 'accepted') {
+        const what = r.changed.map((c) => `${c.record.courseId} ${c.record.status}${c.record.flags.length ? ` [${c.record.flags.join(',')}]` : ''}`).join('; ');
+        console.log(`${when}  ${(r.event.studentId ?? '').padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`);
+      }
+    };
+    const hall = new SimulatedHall({ pipeline: core.pipeline, clock, plan, until: last, onResult: print });
+    core.pipeline.events.on('finalised', ({ sessionId, changed }) => {
+      if (!values.quiet && changed.length) console.log(`${hhmm(clock.now())}  -- ${sessionId} ended: ${changed.length} record(s) finalised`);
+    });
+
+    const summaryLine = (): string => {
+      const st = core.pipeline.stats();
+      const by = new Map<string, number>();
+      for (const r of core.store.listRecords({ day })) by.set(r.status, (by.get(r.status) ?? 0) + 1);
+      return `[${hhmm(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${STATUS_ORDER.filter((s) => by.get(s)).map((s) => `${s} ${by.get(s)}`).join(', ')}`;
+    };
+
+    const started = Date.now();
+    let stopped = false;
+    const onSignal = (): void => {
+      stopped = true;
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let lastSummary = started;
+    while (!stopped && !hall.done) {
+      await new Promise((r) => setTimeout(r, 50));
+      const frac = Math.min(1, (Date.now() - started) / (duration * 1000));
+      hall.step(first + frac * (last - first));
+      if (Date.now() - lastSummary >= 5000) {
+        console.log(summaryLine());
+        lastSummary = Date.now();
+      }
+    }
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    console.log(`\n${summaryLine()}\n`);
+
+    const rows = campus.sessions.map((s) => {
+      const recs = core.store.listRecords({ lecture: s.sessionId });
+      const count = (st: AttendanceStatus): number => recs.filter((r) => r.status === st).length;
+      const tol = cfg.thresholds.sessionToleranceSec * 1000;
+      return [
+        s.sessionId,
+        `${hhmm(s.start).slice(0, 5)}-${hhmm(s.end).slice(0, 5)}`,
+        core.store.enrolledStudentIds(s.courseId).length,
+        ...STATUS_ORDER.map(count),
+        `${core.counter.estimate(s.courseId, day)}/${core.store.exactUniqueCount(s.courseId, day, tol)}`,
+      ];
+    });
+    console.log(table(['lecture', 'time', 'enrolled', ...STATUS_ORDER, 'unique hll/exact'], rows));
+    console.log(`\ninvalid attempts: ${core.store.listInvalid(day).length}`);
+    core.close();
+    if (values.keep) console.log(`store kept in ${dir}: try  hallgate records --db ${cfg.store.path}`);
+    else rmSync(dir, { recursive: true, force: true });
+    return 0;
+  },
+};
