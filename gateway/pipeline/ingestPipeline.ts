@@ -105,6 +105,11 @@ export class IngestPipeline {
     this.events = new SafeEmitter(deps.log);
   }
 
+  /** Sets where inputs wait when the store refuses writes. */
+  attachSpool(spool: Spool<IngestInput>): void {
+    this.deps.spool = spool;
+  }
+
   stats(): PipelineCounters {
     return { ...this.counters };
   }

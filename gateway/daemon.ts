@@ -1,0 +1,154 @@
+import { join, dirname } from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.ts';
+import type { Config, ReaderConfig } from './config/schema.ts';
+import { GatewayCore } from './gatewayCore.ts';
+import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
+import type { IngestInput } from './pipeline/ingestPipeline.ts';
+import { Spool } from './pipeline/spool.ts';
+import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
+import { SystemdNotifier } from './systemd/notifier.ts';
+
+/** Anything the daemon starts and stops (a camera recogniser, the MQTT uplink, ...). */
+export interface Service {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DaemonParts {
+  cfg: Config;
+  clock: Clock;
+  log: Logger;
+  /** Builds a badge reader for a configured reader (the serial adapter in production). */
+  makeReader: (rc: ReaderConfig, log: Logger) => BadgeReader;
+  /** Extra services started after the readers (camera, uplink), built with the core. */
+  services?: (core: GatewayCore, health: () => Health) => Service[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The gateway daemon: store, validation and pipeline (GatewayCore), the badge
+ * readers feeding it, the periodic sweep that finalises ended sessions and
+ * replays the spool, extra services, and systemd readiness and watchdog.
+ * Started in this order, stopped in reverse.
+ */
+export class Daemon {
+  core!: GatewayCore;
+  private readers: BadgeReader[] = [];
+  private services: Service[] = [];
+  private readerStates: Record<string, ReaderState> = {};
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private lastSweepAt: number | null = null;
+  private readonly notifier: SystemdNotifier;
+  private readonly startedAt: number;
+  private pending: IngestInput[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly parts: DaemonParts) {
+    this.notifier = new SystemdNotifier(parts.log.child({ module: 'systemd' }), parts.env);
+    this.startedAt = parts.clock.now();
+  }
+
+  async start(): Promise<void> {
+    const { cfg, clock, log } = this.parts;
+    this.core = new GatewayCore(cfg, clock, log, {});
+    const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
+    this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
+
+    for (const rc of cfg.readers) {
+      const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
+      const gate = { gateId: rc.gateId, hallId: cfg.gateway.hallId, direction: rc.direction };
+      this.readerStates[rc.id] = 'connecting';
+      reader.on('state', (s) => {
+        this.readerStates[rc.id] = s.state;
+      });
+      reader.on('swipe', (s) => this.enqueue({ kind: 'swipe', uid: s.uid, ts: s.ts, gate }));
+      this.readers.push(reader);
+    }
+    for (const r of this.readers) await r.start();
+
+    this.services = this.parts.services?.(this.core, () => this.health()) ?? [];
+    for (const s of this.services) {
+      log.info({ service: s.name }, 'starting service');
+      await s.start();
+    }
+
+    this.sweep();
+    this.sweepTimer = setInterval(() => this.sweep(), cfg.watchdog.sweepSec * 1000);
+    this.notifier.ready(`hall ${cfg.gateway.hallId}: ${this.readers.length} reader(s)`);
+    this.notifier.startWatchdog(() => this.lastSweepAt !== null);
+    log.info({ gateway: cfg.gateway.id, hall: cfg.gateway.hallId, readers: this.readers.length, store: cfg.store.path }, 'gateway running');
+  }
+
+  /** Swipes arriving in one tick are ingested together, in one transaction. */
+  enqueue(input: IngestInput): void {
+    this.pending.push(input);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      this.core.pipeline.ingestMany(batch);
+    } catch (err) {
+      this.parts.log.error({ err, inputs: batch.length }, 'ingest failed');
+    }
+  }
+
+  /** Finalises sessions that ended since the last sweep, picks up roster changes, replays the spool. */
+  sweep(): void {
+    const { clock, log } = this.parts;
+    const now = clock.now();
+    try {
+      this.core.refreshRosterIfChanged();
+      this.core.pipeline.replaySpool();
+      const since = Number(this.core.store.getMeta('last_sweep') ?? now - 24 * 3600_000);
+      const changed = this.core.pipeline.finaliseEnded(since, now);
+      this.core.store.setMeta('last_sweep', String(now));
+      if (changed > 0) log.info({ changed }, 'ended sessions finalised');
+      this.lastSweepAt = now;
+    } catch (err) {
+      log.error({ err }, 'sweep failed');
+    }
+  }
+
+  health(): Health {
+    const now = this.parts.clock.now();
+    const ob = outboxHealth(this.core.store, now);
+    const st = this.core.pipeline.stats();
+    return {
+      version: VERSION,
+      uptimeSec: Math.round((now - this.startedAt) / 1000),
+      readers: { ...this.readerStates },
+      camera: null,
+      outboxDepth: ob.depth,
+      oldestUnsyncedAgeSec: ob.oldestAgeSec,
+      diskFreeMb: diskFreeMb(this.parts.cfg.store.path),
+      spooled: st.spooled - st.replayed,
+      lastSweepAt: this.lastSweepAt,
+    };
+  }
+
+  async stop(): Promise<void> {
+    const { log } = this.parts;
+    this.notifier.stopping();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const s of [...this.services].reverse()) {
+      try {
+        await s.stop();
+      } catch (err) {
+        log.error({ err, service: s.name }, 'service failed to stop');
+      }
+    }
+    for (const r of [...this.readers].reverse()) await r.stop();
+    this.flush();
+    this.core.close();
+    log.info('gateway stopped');
+  }
+}

@@ -1,0 +1,32 @@
+import { statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ReaderState } from './serial/badgeReader.ts';
+import type { LocalStore } from './store/localStore.ts';
+
+export interface Health {
+  version: string;
+  uptimeSec: number;
+  readers: Record<string, ReaderState>;
+  camera: { state: string; fps: number } | null;
+  outboxDepth: number;
+  oldestUnsyncedAgeSec: number | null;
+  diskFreeMb: number | null;
+  spooled: number;
+  lastSweepAt: number | null;
+}
+
+export const VERSION = '0.1.0';
+
+export function diskFreeMb(path: string): number | null {
+  try {
+    const s = statfsSync(dirname(resolve(path)));
+    return Math.floor((s.bavail * s.bsize) / (1024 * 1024));
+  } catch {
+    return null;
+  }
+}
+
+export function outboxHealth(store: LocalStore, now: number): { depth: number; oldestAgeSec: number | null } {
+  const row = store.db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox').get() as { n: number; oldest: number | null };
+  return { depth: row.n, oldestAgeSec: row.oldest === null ? null : Math.max(0, Math.round((now - row.oldest) / 1000)) };
+}
