@@ -1,6 +1,9 @@
 import { HallgateError } from './errors.ts';
 import type { Command } from './cli/command.ts';
 import { configCommand } from './cli/configCommand.ts';
+import { demoCommand } from './cli/demoCommand.ts';
+import { runCommand } from './cli/runCommand.ts';
+import { simulateCommand } from './cli/simulateCommand.ts';
 import { importCommand } from './cli/importCommand.ts';
 import { invalidCommand } from './cli/invalidCommand.ts';
 import { recordsCommand } from './cli/recordsCommand.ts';
@@ -9,6 +12,9 @@ import { statsCommand } from './cli/statsCommand.ts';
 
 /** Every subcommand, in the order `hallgate --help` lists them. */
 export const commands: Command[] = [
+  demoCommand,
+  runCommand,
+  simulateCommand,
   importCommand,
   recordsCommand,
   invalidCommand,

@@ -64,6 +64,14 @@ export class Daemon {
         this.readerStates[rc.id] = s.state;
       });
       reader.on('swipe', (s) => this.enqueue({ kind: 'swipe', uid: s.uid, ts: s.ts, gate }));
+      // Garbage on the line is counted by the reader and quarantined here for inspection.
+      reader.on('badFrame', (b) => {
+        try {
+          this.core.store.deadLetter(`serial:${b.readerId}`, b.reason, b.bytes, clock.now());
+        } catch (err) {
+          log.warn({ err }, 'cannot dead-letter a bad frame');
+        }
+      });
       this.readers.push(reader);
     }
     for (const r of this.readers) await r.start();

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/schema.ts';
+import { Daemon, type Service } from './daemon.ts';
+import type { GatewayCore } from './gatewayCore.ts';
+import type { Health } from './health.ts';
+import { SerialBadgeReader } from './serial/serialBadgeReader.ts';
+
+/** Extra services (camera, uplink) added by their wiring modules. */
+export type ServiceFactory = (cfg: Config, core: GatewayCore, health: () => Health, log: Logger, clock: Clock) => Service[];
+
+/**
+ * The composition root: builds the daemon's parts from the configuration.
+ * It only wires; every part does its own work in start()/stop().
+ */
+export function buildDaemon(cfg: Config, log: Logger, clock: Clock = systemClock, extra: ServiceFactory[] = []): Daemon {
+  return new Daemon({
+    cfg,
+    clock,
+    log,
+    makeReader: (rc, rlog) =>
+      new SerialBadgeReader(
+        {
+          readerId: rc.id,
+          path: rc.path,
+          baudRate: rc.baudRate,
+          parity: rc.parity,
+          dataBits: rc.dataBits,
+          stopBits: rc.stopBits,
+          protocol: rc.protocol,
+          debounceMs: rc.debounceMs,
+          logCardIds: cfg.log.cardIds,
+        },
+        { logger: rlog, clock },
+      ),
+    services: (core, health) => extra.flatMap((f) => f(cfg, core, health, log, clock)),
+  });
+}

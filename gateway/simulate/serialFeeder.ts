@@ -1,0 +1,50 @@
+import { SerialPort } from 'serialport';
+import { encodeEm4100 } from '../serial/em4100Frame.ts';
+import { encodeLine } from '../serial/lineFrame.ts';
+import type { PlannedSwipe } from './swipePlan.ts';
+
+export interface SerialFeederOptions {
+  path: string;
+  baudRate: number;
+  protocol: 'em4100' | 'line';
+  /** Swipes per second (0: as fast as the line takes them). */
+  rate: number;
+  /** Called after each frame is written. */
+  onWrite?: (swipe: PlannedSwipe, index: number) => void;
+  shouldStop?: () => boolean;
+}
+
+/** Encodes one swipe as the reader would put it on the wire. */
+export function frameOf(uid: string, protocol: 'em4100' | 'line'): Buffer {
+  return protocol === 'em4100' ? encodeEm4100(uid.padStart(10, '0').slice(-10)) : encodeLine(uid);
+}
+
+/**
+ * Plays swipes as real reader frames into a serial device (for example one
+ * end of a socat pty pair whose other end the daemon reads), paced at a rate.
+ */
+export async function feedSerial(plan: PlannedSwipe[], o: SerialFeederOptions): Promise<number> {
+  const port = new SerialPort({ path: o.path, baudRate: o.baudRate, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+  const started = Date.now();
+  let written = 0;
+  try {
+    for (const [i, swipe] of plan.entries()) {
+      if (o.shouldStop?.()) break;
+      if (o.rate > 0) {
+        const due = started + (i * 1000) / o.rate;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      await new Promise<void>((resolve, reject) => {
+        port.write(frameOf(swipe.uid, o.protocol), (err) => (err ? reject(err) : resolve()));
+      });
+      written++;
+      o.onWrite?.(swipe, i);
+    }
+    await new Promise<void>((resolve) => port.drain(() => resolve()));
+  } finally {
+    await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+  return written;
+}
