@@ -132,6 +132,15 @@ export interface StudentDayInput {
   courseOverrides?: Record<string, Partial<Thresholds>>;
   /** "Now", epoch ms: sessions not yet ended may come out 'pending'. */
   now: number;
+  /**
+   * Face events of OTHER identities (another studentId; null ones are ignored) at
+   * the gates this student used that day. Only the card/face mismatch rule reads
+   * them: a badge of this student with no matching face of this student but a
+   * face of someone else at the same gate within pairingWindowSec is flagged
+   * 'card_face_mismatch'. Best passed without faces that were themselves
+   * confirmed by their owner's badge, to keep crowded doorways quiet.
+   */
+  otherFaceEvents?: IdentityEvent[];
 }
 
 export interface StudentDayResult {

@@ -1,0 +1,8 @@
+export { classifyStudentDay } from './classifyStudentDay.ts';
+export { invalidAttempts } from './invalidAttempts.ts';
+export { defaultThresholds, effectiveThresholds } from './defaultThresholds.ts';
+export { compareEvents, orderEvents } from './orderEvents.ts';
+export { STATUS_PRIORITY } from './decideStatus.ts';
+export { noSessionId } from './unauthorizedHall.ts';
+export { utcDayOf } from './utcDay.ts';
+export type * from './types.ts';
