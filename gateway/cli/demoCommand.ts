@@ -103,13 +103,12 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     const rows = campus.sessions.map((s) => {
       const recs = core.store.listRecords({ lecture: s.sessionId });
       const count = (st: AttendanceStatus): number => recs.filter((r) => r.status === st).length;
-      const tol = cfg.thresholds.sessionToleranceSec * 1000;
       return [
         s.sessionId,
         `${hhmm(s.start).slice(0, 5)}-${hhmm(s.end).slice(0, 5)}`,
         core.store.enrolledStudentIds(s.courseId).length,
         ...STATUS_ORDER.map(count),
-        `${core.counter.estimate(s.courseId, day)}/${core.store.exactUniqueCount(s.courseId, day, tol)}`,
+        `${core.counter.estimate(s.courseId, day)}/${core.store.exactUniqueCount(s.courseId, day)}`,
       ];
     });
     console.log(table(['lecture', 'time', 'enrolled', ...STATUS_ORDER, 'unique hll/exact'], rows));

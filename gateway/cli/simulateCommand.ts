@@ -15,12 +15,14 @@ export const simulateCommand: Command = {
   summary: 'generate a campus and a day of swipes: into a serial device, into a store, or as CSV files',
   usage: `hallgate simulate [campus and behaviour options] [output]
 campus:    --students N (200) --halls H (1) --courses C (4) --courses-per-student K (2) --day YYYY-MM-DD (today)
+           --live: first lecture starts now (implied by --device), so a running daemon sees swipes in it
 behaviour: --late-pct P (15) --absent-pct P (5) --early-exit-pct P (5) --break-pct P (5)
            --invalid-pct P (2) --unauthorized-pct P (1) --seed S (1)
 output (one of):
   --device PATH [--protocol em4100|line] [--baud 9600] [--rate EVENTS_PER_S (20)]
         write real reader frames to a serial device (e.g. a socat pty the daemon reads);
         with --db PATH also seed that store with the campus so the daemon knows the cards
+  --seed-store     only write the campus (roster, enrolments, timetable) into the store and exit
   --export DIR     write roster.csv, enrolments.csv, timetable.csv for 'hallgate import'
   (default)        run the day in process through the pipeline into --db/--config's store,
                    at --rate events/s (0 = as fast as possible), and print a summary`,
@@ -45,6 +47,8 @@ output (one of):
       baud: { type: 'string', default: '9600' },
       rate: { type: 'string' },
       export: { type: 'string' },
+      live: { type: 'boolean' },
+      'seed-store': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     const num = (k: keyof typeof values): number => {
@@ -63,7 +67,7 @@ output (one of):
       day,
       seed,
     };
-    if (values.device && !values.day) {
+    if ((values.device || values.live) && !values.day) {
       // Live feeding: put the first lecture at the current time so swipes land in it.
       const now = new Date();
       campusOpts.firstLectureMin = now.getUTCHours() * 60 + now.getUTCMinutes() - 2;
@@ -82,6 +86,14 @@ output (one of):
       seed,
     };
     const plan = planSwipes(campus, behaviour);
+
+    if (values['seed-store']) {
+      const core = new GatewayCore(cfg, new ManualClock(Date.now()), createLogger({ level: 'warn' }));
+      seedStore(core.store, campus, Date.now());
+      core.close();
+      console.log(`seeded ${cfg.store.path} with ${campus.students.length} students, ${campus.enrolments.length} enrolments and ${campus.sessions.length} lectures`);
+      return 0;
+    }
 
     if (values.export) {
       mkdirSync(values.export, { recursive: true });

@@ -220,20 +220,9 @@ export class IngestPipeline {
     }
 
     const day = utcDay(event.ts);
-    this.countUnique(event, day);
     const changed = this.reclassify(event.studentId, day, now);
     this.counters.accepted++;
     return { kind: 'accepted', event, changed };
-  }
-
-  private countUnique(event: IdentityEvent, day: string): void {
-    if (event.direction === 'exit' || event.studentId === null) return;
-    const tol = this.deps.thresholds.sessionToleranceSec * 1000;
-    for (const s of this.deps.store.sessionsOfDay(day)) {
-      if (s.hallId === event.hallId && event.ts >= s.start - tol && event.ts <= s.end + tol) {
-        this.deps.counter.add(s.courseId, day, event.studentId);
-      }
-    }
   }
 
   /** Reclassifies one student's day and saves what changed. Call inside a transaction. */
@@ -259,6 +248,8 @@ export class IngestPipeline {
     for (const record of records) {
       const outcome = store.saveRecord(record, now);
       if (outcome === 'inserted' || outcome === 'updated') changed.push({ record, outcome });
+      // Unique attendees: everyone the engine found present in a lecture for any time.
+      if (record.minutesPresent > 0) this.deps.counter.add(record.courseId, day, studentId);
     }
     this.counters.recordsChanged += changed.length;
     return changed;

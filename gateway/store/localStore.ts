@@ -443,15 +443,11 @@ export class LocalStore {
     this.stmts.putHll.run(lectureId, day, registers, now);
     this.stmts.outbox.run('hll', JSON.stringify({ lectureId, day, registers: registers.toString('base64') }), now);
   }
-  /** Exact distinct students seen in sessions of a lecture (course) on a day. */
-  exactUniqueCount(lectureId: string, day: string, toleranceMs: number): number {
+  /** Exact number of distinct students present (for any time) in a lecture (course) on a day. */
+  exactUniqueCount(lectureId: string, day: string): number {
     const row = this.db
-      .prepare(
-        `SELECT COUNT(DISTINCT e.student_id) AS n FROM events e JOIN lecture_sessions s
-           ON e.hall_id = s.hall_id AND e.ts >= s.start_ts - ? AND e.ts <= s.end_ts + ?
-         WHERE s.course_id = ? AND s.day = ? AND e.student_id IS NOT NULL AND e.direction <> 'exit'`,
-      )
-      .get(toleranceMs, toleranceMs, lectureId, day) as { n: number };
+      .prepare('SELECT COUNT(DISTINCT student_id) AS n FROM attendance_records WHERE course_id = ? AND day = ? AND minutes_present > 0')
+      .get(lectureId, day) as { n: number };
     return row.n;
   }
 
