@@ -1,0 +1,435 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { Clock } from '../../gateway/clock.ts';
+import type { Logger } from '../../gateway/log.ts';
+import { decodeRegisters } from '../hllRegisters.ts';
+import { createMqttClient, type MqttProtocol, type TlsFiles } from '../mqttConnect.ts';
+import {
+  batchEnvelopeSchema,
+  batchItemSchema,
+  describeZodError,
+  heartbeatSchema,
+  SCHEMA_VERSION,
+  statusSchema,
+  type Ack,
+} from '../schema.ts';
+import {
+  allGatewaysFilter,
+  gatewayTopic,
+  parseGatewayTopic,
+  sharedFilter,
+  type ParsedGatewayTopic,
+} from '../topics.ts';
+import type { CentralBatch, CentralStore, DeadLetterInput } from './centralStore.ts';
+
+export interface AggregatorOptions {
+  url: string;
+  /** Shared-subscription group: aggregators in one group split the batches (MQTT 5). */
+  group: string;
+  /** Defaults to `hallgate-agg-<group>-<random>`; every instance needs its own. */
+  clientId?: string;
+  username?: string;
+  password?: string;
+  tls?: TlsFiles;
+  protocol?: MqttProtocol;
+  /** Attempts to write one batch before giving up on it (it is then resent by the gateway). */
+  writeAttempts?: number;
+  writeRetryDelayMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+export interface AggregatorDeps {
+  store: CentralStore;
+  log: Logger;
+  clock: Clock;
+}
+
+export interface AggregatorStats {
+  batchesWritten: number;
+  itemsWritten: number;
+  batchesRejected: number;
+  itemsDeadLettered: number;
+  malformedDropped: number;
+  writeFailures: number;
+}
+
+export interface AggregatorEvents {
+  subscribed: [{ protocolVersion: number; shared: boolean }];
+  /** A batch is durable in the central store; its ack is about to be published. */
+  written: [{ site: string; gatewayId: string; batchId: string; items: number }];
+  deadLettered: [{ topic: string; reason: string }];
+}
+
+/**
+ * The central aggregator: takes gateway batches from the broker (a
+ * `$share/<group>/...` subscription on MQTT 5, a plain one on 3.1.1), checks
+ * them against the schema, writes them idempotently and only then publishes
+ * the end-to-end ack on the gateway's ack topic. Bad input goes to the
+ * dead-letter store with the reason; nothing the aggregator has not written
+ * is acknowledged, and no input makes it throw. Batches are handled one at a
+ * time per instance (the broker's PUBACK follows the write), so N instances
+ * in one group give N-fold parallelism.
+ */
+export class Aggregator extends EventEmitter<AggregatorEvents> {
+  private readonly log: Logger;
+  private client: MqttClient | null = null;
+  private readonly stats_: AggregatorStats = {
+    batchesWritten: 0,
+    itemsWritten: 0,
+    batchesRejected: 0,
+    itemsDeadLettered: 0,
+    malformedDropped: 0,
+    writeFailures: 0,
+  };
+
+  constructor(
+    private readonly opts: AggregatorOptions,
+    private readonly deps: AggregatorDeps,
+  ) {
+    super();
+    this.log = deps.log.child({ module: 'aggregator' });
+  }
+
+  stats(): AggregatorStats {
+    return { ...this.stats_ };
+  }
+
+  /** Connects and subscribes in the background (the store must be started). */
+  start(): Promise<void> {
+    const client = createMqttClient(
+      {
+        url: this.opts.url,
+        clientId: this.opts.clientId ?? `hallgate-agg-${this.opts.group}-${randomUUID().slice(0, 8)}`,
+        protocol: this.opts.protocol ?? 'auto',
+        reconnectMinMs: this.opts.reconnectMinMs ?? 250,
+        reconnectMaxMs: this.opts.reconnectMaxMs ?? 10_000,
+        ...(this.opts.username !== undefined ? { username: this.opts.username } : {}),
+        ...(this.opts.password !== undefined ? { password: this.opts.password } : {}),
+        ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+      },
+      this.log,
+    );
+    this.client = client;
+    // The broker's PUBACK for a batch goes out only after handleMessage is done.
+    client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
+      this.handle(packet).then(
+        () => done(),
+        (err: unknown) => {
+          this.log.error({ err }, 'unexpected failure handling a message');
+          done();
+        },
+      );
+    };
+    client.on('connect', () => this.subscribe(client));
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await client.endAsync();
+  }
+
+  private subscribe(client: MqttClient): void {
+    const v5 = client.options.protocolVersion === 5;
+    const batches = v5
+      ? sharedFilter(this.opts.group, allGatewaysFilter('batch'))
+      : allGatewaysFilter('batch');
+    // Status and heartbeats are small, retained and idempotent: every instance takes them all.
+    const topics = [batches, allGatewaysFilter('status'), allGatewaysFilter('heartbeat')];
+    client.subscribe(topics, { qos: 1 }, (err, granted) => {
+      const refused = granted?.filter((g) => g.qos === 128) ?? [];
+      if (err || refused.length > 0) {
+        this.log.error({ err, refused: refused.map((g) => g.topic) }, 'subscription refused');
+        return;
+      }
+      this.log.info({ batches, protocolVersion: client.options.protocolVersion }, 'aggregator subscribed');
+      this.safeEmit('subscribed', { protocolVersion: client.options.protocolVersion ?? 4, shared: v5 });
+    });
+  }
+
+  private async handle(packet: IPublishPacket): Promise<void> {
+    const topic = packet.topic;
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const t = parseGatewayTopic(topic);
+    if (!t) {
+      this.log.warn({ topic }, 'message on an unknown topic ignored');
+      return;
+    }
+    switch (t.leaf) {
+      case 'batch':
+        return this.handleBatch(topic, t, payload);
+      case 'status':
+      case 'heartbeat':
+        return this.handleStatus(topic, t, payload);
+      case 'ack':
+        return;
+    }
+  }
+
+  private async handleBatch(topic: string, t: ParsedGatewayTopic, payload: Buffer): Promise<void> {
+    const text = payload.toString('utf8');
+    const now = this.deps.clock.now();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.stats_.malformedDropped += 1;
+      await this.deadLetter(wholeBatchLetter(topic, t, null, 'malformed: batch is not JSON', text, now));
+      return;
+    }
+    const env = batchEnvelopeSchema.safeParse(json);
+    const loose = looseIdentity(json);
+    let rejectReason: string | null = null;
+    if (!env.success) {
+      const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+      rejectReason =
+        version !== SCHEMA_VERSION
+          ? `unsupported schemaVersion ${JSON.stringify(version)} (expected ${SCHEMA_VERSION})`
+          : `malformed batch: ${describeZodError(env.error)}`;
+    } else if (env.data.site !== t.site || env.data.gatewayId !== t.gatewayId) {
+      rejectReason = `batch claims ${env.data.site}/${env.data.gatewayId} but arrived on ${t.site}/${t.gatewayId}`;
+    }
+    if (rejectReason !== null || !env.success) {
+      this.stats_.malformedDropped += 1;
+      const reason = rejectReason ?? 'malformed batch';
+      const ok = await this.deadLetter(wholeBatchLetter(topic, t, loose?.batchId ?? null, reason, text, now));
+      if (ok && loose) {
+        this.stats_.batchesRejected += 1;
+        this.ack(t, {
+          schemaVersion: SCHEMA_VERSION,
+          batchId: loose.batchId,
+          seqs: loose.seqs,
+          status: 'rejected',
+          reason,
+        });
+      }
+      return;
+    }
+
+    const batch: CentralBatch = {
+      site: t.site,
+      gatewayId: t.gatewayId,
+      batchId: env.data.batchId,
+      receivedAt: now,
+      events: [],
+      records: [],
+      invalid: [],
+      hll: [],
+      deadLetters: [],
+    };
+    const seqs: number[] = [];
+    const bad: number[] = [];
+    env.data.items.forEach((raw, index) => {
+      const parsed = batchItemSchema.safeParse(raw);
+      const rawSeq = (raw as { seq?: unknown } | null)?.seq;
+      const seq = typeof rawSeq === 'number' && Number.isInteger(rawSeq) && rawSeq > 0 ? rawSeq : null;
+      let reason: string | null = null;
+      if (!parsed.success) reason = `invalid item: ${describeZodError(parsed.error)}`;
+      else {
+        const item = parsed.data;
+        switch (item.kind) {
+          case 'event':
+            batch.events.push(item.payload);
+            break;
+          case 'record':
+            batch.records.push(item.payload);
+            break;
+          case 'invalid':
+            batch.invalid.push(item.payload);
+            break;
+          case 'hll':
+            try {
+              const registers = decodeRegisters(item.payload.registers);
+              batch.hll.push({
+                lectureId: item.payload.lectureId,
+                day: item.payload.day,
+                seq: item.seq,
+                registers,
+              });
+            } catch (err) {
+              reason = `invalid hll item: ${(err as Error).message}`;
+            }
+            break;
+        }
+      }
+      if (seq !== null) seqs.push(seq);
+      if (reason !== null) {
+        if (seq !== null) bad.push(seq);
+        batch.deadLetters.push({
+          key: `${t.site}/${t.gatewayId}/item/${seq ?? `${env.data.batchId}#${index}`}`,
+          site: t.site,
+          gatewayId: t.gatewayId,
+          topic,
+          batchId: env.data.batchId,
+          reason,
+          payload: safeStringify(raw),
+          at: now,
+        });
+      }
+    });
+
+    if (!(await this.writeWithRetry(batch, topic, text))) return;
+    const items = batch.events.length + batch.records.length + batch.invalid.length + batch.hll.length;
+    this.stats_.batchesWritten += 1;
+    this.stats_.itemsWritten += items;
+    this.stats_.itemsDeadLettered += batch.deadLetters.length;
+    if (batch.deadLetters.length > 0) {
+      this.log.error(
+        { batchId: batch.batchId, gatewayId: t.gatewayId, count: batch.deadLetters.length },
+        'batch items dead-lettered',
+      );
+    }
+    this.safeEmit('written', { site: t.site, gatewayId: t.gatewayId, batchId: batch.batchId, items });
+    this.ack(t, {
+      schemaVersion: SCHEMA_VERSION,
+      batchId: batch.batchId,
+      seqs,
+      status: 'ok',
+      ...(bad.length > 0
+        ? { deadLettered: bad, reason: batch.deadLetters[0]?.reason ?? 'invalid item' }
+        : {}),
+    });
+  }
+
+  private async writeWithRetry(batch: CentralBatch, topic: string, text: string): Promise<boolean> {
+    const attempts = this.opts.writeAttempts ?? 3;
+    let lastErr: unknown;
+    for (let i = 1; i <= attempts; i++) {
+      try {
+        await this.deps.store.writeBatch(batch);
+        return true;
+      } catch (err) {
+        lastErr = err;
+        this.log.warn({ err, batchId: batch.batchId, attempt: i }, 'central write failed');
+        if (i < attempts) await sleep((this.opts.writeRetryDelayMs ?? 200) * 2 ** (i - 1));
+      }
+    }
+    // Not acknowledged: the gateway keeps the rows and sends them again later.
+    this.stats_.writeFailures += 1;
+    const t = { site: batch.site, gatewayId: batch.gatewayId };
+    await this.deadLetter({
+      key: `${t.site}/${t.gatewayId}/unwritable/${batch.batchId}`,
+      site: t.site,
+      gatewayId: t.gatewayId,
+      topic,
+      batchId: batch.batchId,
+      reason: `unwritable: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`,
+      payload: text,
+      at: this.deps.clock.now(),
+    });
+    return false;
+  }
+
+  private async handleStatus(topic: string, t: ParsedGatewayTopic, payload: Buffer): Promise<void> {
+    if (payload.length === 0) return; // retained message cleared
+    try {
+      const json: unknown = JSON.parse(payload.toString('utf8'));
+      if (t.leaf === 'status') {
+        const s = statusSchema.parse(json);
+        if (s.site !== t.site || s.gatewayId !== t.gatewayId) throw new Error('status names another gateway');
+        await this.deps.store.writeGatewayStatus({
+          site: t.site,
+          gatewayId: t.gatewayId,
+          state: s.state,
+          ...(s.version !== undefined ? { version: s.version } : {}),
+          at: s.at ?? this.deps.clock.now(),
+        });
+      } else {
+        const h = heartbeatSchema.parse(json);
+        if (h.site !== t.site || h.gatewayId !== t.gatewayId)
+          throw new Error('heartbeat names another gateway');
+        await this.deps.store.writeGatewayStatus({
+          site: t.site,
+          gatewayId: t.gatewayId,
+          version: h.health.version,
+          health: h.health,
+          at: h.at,
+        });
+      }
+    } catch (err) {
+      this.log.warn({ err, topic }, 'status message not recorded');
+    }
+  }
+
+  private ack(t: { site: string; gatewayId: string }, ack: Ack): void {
+    const client = this.client;
+    if (!client) return;
+    // Not awaited: the PUBACK for it is read by the same packet loop that is waiting for us.
+    client.publish(gatewayTopic(t.site, t.gatewayId, 'ack'), JSON.stringify(ack), { qos: 1 }, (err) => {
+      if (err)
+        this.log.warn({ err, batchId: ack.batchId }, 'ack not confirmed by broker; the gateway will resend');
+    });
+  }
+
+  private async deadLetter(dl: DeadLetterInput): Promise<boolean> {
+    this.log.error({ topic: dl.topic, batchId: dl.batchId, reason: dl.reason }, 'dead-lettered');
+    try {
+      await this.deps.store.writeDeadLetter(dl);
+      this.safeEmit('deadLettered', { topic: dl.topic, reason: dl.reason });
+      return true;
+    } catch (err) {
+      this.log.error({ err, topic: dl.topic }, 'dead-letter write failed');
+      return false;
+    }
+  }
+
+  private safeEmit<K extends keyof AggregatorEvents>(event: K, ...args: AggregatorEvents[K]): void {
+    for (const listener of this.listeners(event) as ((...a: AggregatorEvents[K]) => void)[]) {
+      try {
+        listener(...args);
+      } catch (err) {
+        this.log.error({ err, event }, 'aggregator listener threw');
+      }
+    }
+  }
+}
+
+function wholeBatchLetter(
+  topic: string,
+  t: ParsedGatewayTopic,
+  batchId: string | null,
+  reason: string,
+  payload: string,
+  at: number,
+): DeadLetterInput {
+  const digest = createHash('sha256').update(topic).update('\0').update(payload).digest('hex').slice(0, 32);
+  return {
+    key: `${t.site}/${t.gatewayId}/batch/${digest}`,
+    site: t.site,
+    gatewayId: t.gatewayId,
+    topic,
+    batchId,
+    reason,
+    payload,
+    at,
+  };
+}
+
+/** batchId and item seqs of something batch-shaped, to ack a rejected batch; null when not even that. */
+function looseIdentity(json: unknown): { batchId: string; seqs: number[] } | null {
+  if (json === null || typeof json !== 'object') return null;
+  const { batchId, items } = json as { batchId?: unknown; items?: unknown };
+  if (typeof batchId !== 'string' || batchId.length === 0 || batchId.length > 200 || !Array.isArray(items))
+    return null;
+  const seqs: number[] = [];
+  for (const it of items.slice(0, 10_000)) {
+    const s = (it as { seq?: unknown } | null)?.seq;
+    if (typeof s === 'number' && Number.isInteger(s) && s > 0) seqs.push(s);
+  }
+  return { batchId, seqs };
+}
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? 'undefined';
+  } catch {
+    return String(v);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

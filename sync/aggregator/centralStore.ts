@@ -1,0 +1,126 @@
+import type { EventPayload, GatewayHealth, InvalidPayload, RecordPayload } from '../schema.ts';
+
+/**
+ * The central store behind the aggregator. Every write is idempotent (keys
+ * carry the event id, the record's (student, session) with its version, the
+ * sketch's (lecture, day, gateway)) and durable when its promise resolves:
+ * the aggregator acknowledges a batch only after `writeBatch` resolved.
+ * Two implementations pass one contract suite (test/sync/centralStore.contract.ts):
+ * SqliteCentralStore (embedded default) and CassandraCentralStore (production).
+ */
+
+/** Events without a lecture attribution are filed under this lecture id prefix + hall id. */
+export const UNATTRIBUTED_LECTURE_PREFIX = 'hall:';
+
+export function lectureOf(e: Pick<EventPayload, 'lectureId' | 'hallId'>): string {
+  return e.lectureId ?? `${UNATTRIBUTED_LECTURE_PREFIX}${e.hallId}`;
+}
+
+export interface CentralHll {
+  lectureId: string;
+  day: string;
+  /** Outbox seq of the sketch at its gateway: a later sketch of one gateway has a higher seq. */
+  seq: number;
+  registers: Uint8Array;
+}
+
+export interface DeadLetterInput {
+  /** Idempotency key: the same bad input dead-lettered twice is one row. */
+  key: string;
+  site: string | null;
+  gatewayId: string | null;
+  topic: string;
+  batchId: string | null;
+  reason: string;
+  payload: string;
+  at: number;
+}
+
+export interface CentralBatch {
+  site: string;
+  gatewayId: string;
+  batchId: string;
+  receivedAt: number;
+  events: EventPayload[];
+  records: RecordPayload[];
+  invalid: InvalidPayload[];
+  hll: CentralHll[];
+  /** Items of this batch that failed validation; written with the batch. */
+  deadLetters: DeadLetterInput[];
+}
+
+export interface GatewayStatusInput {
+  site: string;
+  gatewayId: string;
+  state?: 'online' | 'offline';
+  version?: string;
+  health?: GatewayHealth;
+  at: number;
+}
+
+export interface CentralEvent extends EventPayload {
+  lectureId: string;
+  site: string;
+  gatewayId: string;
+}
+
+export interface CentralRecord extends RecordPayload {
+  site: string;
+  gatewayId: string;
+}
+
+export interface CentralInvalid extends InvalidPayload {
+  site: string;
+  gatewayId: string;
+}
+
+export interface GatewayStatusRow {
+  site: string;
+  gatewayId: string;
+  state: 'online' | 'offline' | null;
+  version: string | null;
+  health: GatewayHealth | null;
+  updatedAt: number;
+}
+
+export interface DeadLetterRow extends DeadLetterInput {
+  attempts: number;
+}
+
+export interface CentralCounts {
+  events: number;
+  records: number;
+  invalid: number;
+  deadLetters: number;
+}
+
+export interface CentralStore {
+  readonly kind: 'sqlite' | 'cassandra';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+
+  writeBatch(batch: CentralBatch): Promise<void>;
+  writeDeadLetter(dl: DeadLetterInput): Promise<void>;
+  writeGatewayStatus(s: GatewayStatusInput): Promise<void>;
+
+  /** Events of one lecture and day, by time. */
+  eventsByLectureDay(lectureId: string, day: string): Promise<CentralEvent[]>;
+  /** Events of one student and day, by time. */
+  eventsByStudentDay(studentId: string, day: string): Promise<CentralEvent[]>;
+  /** Latest version of each student's record in one session, by student id. */
+  recordsBySession(sessionId: string): Promise<CentralRecord[]>;
+  /** Latest version of each of one student's records, by day then session id. */
+  recordsByStudent(studentId: string): Promise<CentralRecord[]>;
+  /** Invalid attempts of one day (every gate), by time. */
+  invalidAttemptsByDay(day: string): Promise<CentralInvalid[]>;
+  /** Invalid attempts at one gate on one day, by time. */
+  invalidAttemptsByGateDay(gateId: string, day: string): Promise<CentralInvalid[]>;
+  /** Estimated unique attendees of a lecture/day over the merged sketches of every gateway; null if none. */
+  uniqueCount(lectureId: string, day: string): Promise<number | null>;
+  /** Merged registers of a lecture/day (register-wise max over gateways); null if none. */
+  mergedSketch(lectureId: string, day: string): Promise<Uint8Array | null>;
+  gatewayStatuses(): Promise<GatewayStatusRow[]>;
+  deadLetters(): Promise<DeadLetterRow[]>;
+  /** Exact row counts (events, distinct (student, session) records, invalid attempts, dead letters). */
+  counts(): Promise<CentralCounts>;
+}

@@ -1,0 +1,184 @@
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../gateway/clock.ts';
+import type { Logger } from '../gateway/log.ts';
+import { OUTBOX_KINDS } from './schema.ts';
+
+/** One queued row, payload still as the JSON text the store wrote. */
+export interface OutboxRow {
+  seq: number;
+  kind: string;
+  payload: string;
+  createdAt: number;
+}
+
+export interface OutboxRead {
+  rows: OutboxRow[];
+  /** True when the read stopped at the byte limit (the batch is full even if short of `limit` rows). */
+  full: boolean;
+}
+
+export interface OutboxLimits {
+  /** Queue-size limit: above it the gateway reports `queueLimitExceeded`. */
+  maxRows: number;
+  /** Below this free space on the store's filesystem the gateway reports `diskLow`. */
+  minDiskFreeBytes: number;
+}
+
+export interface OutboxStats {
+  depth: number;
+  oldestCreatedAt: number | null;
+  oldestAgeMs: number | null;
+  diskFreeBytes: number | null;
+  queueLimitExceeded: boolean;
+  diskLow: boolean;
+}
+
+const KNOWN_KINDS = new Set<string>(OUTBOX_KINDS);
+
+/**
+ * The gateway side of store-and-forward: reads the SQLite `outbox` oldest
+ * first and deletes rows only when the aggregator's end-to-end ack names them.
+ * The queue lives on disk; nothing here holds more than one read in memory.
+ * Rows that can never be sent (not JSON, unknown kind) move to `dead_letters`
+ * with the reason instead of blocking the queue.
+ */
+export class Outbox {
+  private readonly log: Logger;
+  private stmts: {
+    after: Statement<[number, number]>;
+    del: Statement<[string]>;
+    copyDead: Statement<[{ reason: string; at: number; list: string }]>;
+    depth: Statement<[]>;
+    oldest: Statement<[]>;
+  } | null = null;
+  private readonly clock: Clock;
+  private lastReported = { queueLimitExceeded: false, diskLow: false };
+
+  constructor(
+    private readonly db: Database,
+    private readonly limits: OutboxLimits,
+    deps: { log: Logger; clock: Clock },
+  ) {
+    this.log = deps.log.child({ module: 'outbox' });
+    this.clock = deps.clock;
+  }
+
+  private get s() {
+    this.stmts ??= {
+      after: this.db.prepare<[number, number]>(
+        'SELECT seq, kind, payload, created_at AS createdAt FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      del: this.db.prepare<[string]>('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))'),
+      copyDead: this.db.prepare<[{ reason: string; at: number; list: string }]>(
+        `INSERT INTO dead_letters (source, reason, payload, at)
+         SELECT 'sync', @reason, json_object('seq', seq, 'kind', kind, 'payload', payload, 'createdAt', created_at), @at
+         FROM outbox WHERE seq IN (SELECT value FROM json_each(@list))`,
+      ),
+      depth: this.db.prepare<[]>('SELECT count(*) AS n FROM outbox'),
+      oldest: this.db.prepare<[]>('SELECT created_at AS createdAt FROM outbox ORDER BY seq LIMIT 1'),
+    };
+    return this.stmts;
+  }
+
+  /**
+   * Up to `limit` rows with seq > afterSeq, oldest first, stopping before the
+   * serialized payloads would exceed `maxBytes` (always at least one row).
+   * Unsendable rows are dead-lettered on the way and skipped.
+   */
+  readAfter(afterSeq: number, limit: number, maxBytes: number): OutboxRead {
+    const raw = this.s.after.all(afterSeq, limit) as OutboxRow[];
+    const rows: OutboxRow[] = [];
+    const bad: { seq: number; reason: string }[] = [];
+    let bytes = 0;
+    let full = false;
+    for (const r of raw) {
+      const reason = unsendable(r);
+      if (reason !== null) {
+        bad.push({ seq: r.seq, reason });
+        continue;
+      }
+      const size = r.payload.length + 64;
+      if (rows.length > 0 && bytes + size > maxBytes) {
+        full = true;
+        break;
+      }
+      bytes += size;
+      rows.push(r);
+    }
+    for (const b of bad) this.deadLetter([b.seq], b.reason);
+    return { rows, full: full || raw.length === limit };
+  }
+
+  /** Deletes the rows an end-to-end ack names; returns how many existed. */
+  acknowledge(seqs: readonly number[]): number {
+    if (seqs.length === 0) return 0;
+    return this.s.del.run(JSON.stringify(seqs)).changes;
+  }
+
+  /** Moves rows to `dead_letters` (source 'sync') with the reason, in one transaction. */
+  deadLetter(seqs: readonly number[], reason: string): number {
+    if (seqs.length === 0) return 0;
+    const list = JSON.stringify(seqs);
+    const moved = this.db.transaction(() => {
+      this.s.copyDead.run({ reason, at: this.clock.now(), list });
+      return this.s.del.run(list).changes;
+    })();
+    if (moved > 0) this.log.error({ seqs: seqs.length, reason }, 'outbox rows dead-lettered');
+    return moved;
+  }
+
+  /** Depth, oldest age, disk free and the limit flags; logs when a limit is crossed either way. */
+  stats(): OutboxStats {
+    const depth = (this.s.depth.get() as { n: number }).n;
+    const oldest = (this.s.oldest.get() as { createdAt: number } | undefined)?.createdAt ?? null;
+    const diskFreeBytes = this.diskFree();
+    const queueLimitExceeded = depth > this.limits.maxRows;
+    const diskLow = diskFreeBytes !== null && diskFreeBytes < this.limits.minDiskFreeBytes;
+    if (queueLimitExceeded !== this.lastReported.queueLimitExceeded) {
+      if (queueLimitExceeded)
+        this.log.error({ depth, maxRows: this.limits.maxRows }, 'outbox over its queue-size limit');
+      else this.log.info({ depth }, 'outbox back under its queue-size limit');
+    }
+    if (diskLow !== this.lastReported.diskLow) {
+      if (diskLow)
+        this.log.error(
+          { diskFreeBytes, minDiskFreeBytes: this.limits.minDiskFreeBytes },
+          'disk free below limit',
+        );
+      else this.log.info({ diskFreeBytes }, 'disk free back above limit');
+    }
+    this.lastReported = { queueLimitExceeded, diskLow };
+    return {
+      depth,
+      oldestCreatedAt: oldest,
+      oldestAgeMs: oldest === null ? null : Math.max(0, this.clock.now() - oldest),
+      diskFreeBytes,
+      queueLimitExceeded,
+      diskLow,
+    };
+  }
+
+  private diskFree(): number | null {
+    if (this.db.memory || this.db.name === '') return null;
+    try {
+      const st = statfsSync(dirname(this.db.name));
+      return st.bavail * st.bsize;
+    } catch (err) {
+      this.log.warn({ err }, 'cannot read disk free space');
+      return null;
+    }
+  }
+}
+
+function unsendable(r: OutboxRow): string | null {
+  if (!KNOWN_KINDS.has(r.kind)) return `unknown outbox kind '${r.kind}'`;
+  try {
+    const v: unknown = JSON.parse(r.payload);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'payload is not a JSON object';
+  } catch {
+    return 'payload is not JSON';
+  }
+  return null;
+}

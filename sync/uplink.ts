@@ -1,0 +1,410 @@
+import { EventEmitter } from 'node:events';
+import type { MqttClient } from 'mqtt';
+import type { Clock } from '../gateway/clock.ts';
+import type { Logger } from '../gateway/log.ts';
+import { createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
+import type { Outbox, OutboxRow } from './outbox.ts';
+import { ackSchema, describeZodError, SCHEMA_VERSION, type Ack, type GatewayHealth } from './schema.ts';
+import { gatewayTopic } from './topics.ts';
+
+export interface UplinkOptions {
+  url: string;
+  site: string;
+  gatewayId: string;
+  /** Software version, reported in status and heartbeat. */
+  version: string;
+  username?: string;
+  password?: string;
+  tls?: TlsFiles;
+  protocol?: MqttProtocol;
+  /** Rows per batch. */
+  batchSize?: number;
+  /** Serialized payload bytes per batch (a batch stops short of batchSize above this). */
+  maxBatchBytes?: number;
+  /** A partial batch waits this long for more rows before it is sent. */
+  lingerMs?: number;
+  /** Batches published and not yet acknowledged end to end. */
+  maxInFlight?: number;
+  /** Resend a batch not acknowledged within this; doubles per attempt up to maxBackoffMs. */
+  ackTimeoutMs?: number;
+  maxBackoffMs?: number;
+  heartbeatSec?: number;
+  /** How often the outbox is polled for new rows (also `notify()`). */
+  pollMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+/** What the daemon knows about its devices; the uplink adds the queue figures. */
+export interface DeviceHealth {
+  readerConnected: boolean;
+  cameraFps: number | null;
+}
+
+export interface UplinkDeps {
+  outbox: Outbox;
+  log: Logger;
+  clock: Clock;
+  /** Called for every heartbeat; a throwing callback is logged and reported as unknown devices. */
+  health?: () => DeviceHealth;
+}
+
+export interface UplinkEvents {
+  connected: [{ protocolVersion: number }];
+  disconnected: [];
+  acked: [{ batchId: string; deleted: number; deadLettered: number }];
+}
+
+interface InFlight {
+  batchId: string;
+  seqs: number[];
+  body: string;
+  sentAt: number;
+  attempts: number;
+  timeoutMs: number;
+}
+
+const DEFAULTS = {
+  protocol: 'auto' as MqttProtocol,
+  batchSize: 500,
+  maxBatchBytes: 512 * 1024,
+  lingerMs: 200,
+  maxInFlight: 4,
+  ackTimeoutMs: 10_000,
+  maxBackoffMs: 60_000,
+  heartbeatSec: 30,
+  pollMs: 100,
+  reconnectMinMs: 250,
+  reconnectMaxMs: 10_000,
+};
+
+/**
+ * Gateway -> aggregator: publishes outbox batches with QoS 1 on
+ * `hallgate/v1/<site>/<gateway>/batch` and deletes rows only when the
+ * aggregator's ack on `.../ack` names them. At most `maxInFlight` batches are
+ * out; each is resent with backoff until acknowledged. On every (re)connect
+ * the in-flight set is forgotten and the outbox drains again from its oldest
+ * row (resends are harmless: the aggregator writes idempotently). Publishes
+ * only while connected, so nothing queues in memory while the broker is away.
+ * Keeps a retained status (`online`, last will `offline`) and a heartbeat.
+ */
+export class Uplink extends EventEmitter<UplinkEvents> {
+  private readonly o: Required<Omit<UplinkOptions, 'username' | 'password' | 'tls'>> &
+    Pick<UplinkOptions, 'username' | 'password' | 'tls'>;
+  private readonly log: Logger;
+  private client: MqttClient | null = null;
+  private readonly inFlight = new Map<string, InFlight>();
+  private cursor = 0;
+  private partialSince: number | null = null;
+  private ready = false;
+  private stopping = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private pumping = false;
+
+  constructor(
+    opts: UplinkOptions,
+    private readonly deps: UplinkDeps,
+  ) {
+    super();
+    this.o = { ...DEFAULTS, ...stripUndefined(opts) } as typeof this.o;
+    this.log = deps.log.child({ module: 'uplink' });
+  }
+
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  get inFlightBatches(): number {
+    return this.inFlight.size;
+  }
+
+  /** Starts connecting in the background; resolves at once (the broker may be down). */
+  start(): Promise<void> {
+    const { site, gatewayId } = this.o;
+    const client = createMqttClient(
+      {
+        url: this.o.url,
+        clientId: `hallgate-gw-${site}-${gatewayId}`,
+        protocol: this.o.protocol,
+        reconnectMinMs: this.o.reconnectMinMs,
+        reconnectMaxMs: this.o.reconnectMaxMs,
+        will: {
+          topic: gatewayTopic(site, gatewayId, 'status'),
+          payload: Buffer.from(this.statusBody('offline', false)),
+          qos: 1,
+          retain: true,
+        },
+        ...(this.o.username !== undefined ? { username: this.o.username } : {}),
+        ...(this.o.password !== undefined ? { password: this.o.password } : {}),
+        ...(this.o.tls ? { tls: this.o.tls } : {}),
+      },
+      this.log,
+    );
+    this.client = client;
+    client.on('connect', () => this.onConnect());
+    client.on('close', () => {
+      if (this.ready) {
+        this.ready = false;
+        this.log.warn({ inFlight: this.inFlight.size }, 'uplink disconnected; queueing on disk');
+        this.safeEmit('disconnected');
+      }
+    });
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.pollTimer = setInterval(() => this.pump(), this.o.pollMs);
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.o.heartbeatSec * 1000);
+    return Promise.resolve();
+  }
+
+  /** Publishes 'offline' (when connected) and disconnects. Unacked rows stay in the outbox. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.pollTimer = this.heartbeatTimer = null;
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    if (this.ready) {
+      try {
+        await client.publishAsync(
+          gatewayTopic(this.o.site, this.o.gatewayId, 'status'),
+          this.statusBody('offline', true),
+          {
+            qos: 1,
+            retain: true,
+          },
+        );
+      } catch (err) {
+        this.log.warn({ err }, 'could not publish offline status');
+      }
+    }
+    this.ready = false;
+    await client.endAsync(true);
+  }
+
+  /** Tells the uplink new rows are queued (optional: the outbox is also polled). */
+  notify(): void {
+    this.pump();
+  }
+
+  /** Full health: the daemon's device figures plus the queue figures. */
+  health(): GatewayHealth {
+    let devices: DeviceHealth = { readerConnected: false, cameraFps: null };
+    try {
+      if (this.deps.health) devices = this.deps.health();
+    } catch (err) {
+      this.log.error({ err }, 'health callback failed');
+    }
+    const s = this.deps.outbox.stats();
+    return {
+      readerConnected: devices.readerConnected,
+      cameraFps: devices.cameraFps,
+      outboxDepth: s.depth,
+      oldestUnsyncedAgeMs: s.oldestAgeMs,
+      diskFreeBytes: s.diskFreeBytes,
+      queueLimitExceeded: s.queueLimitExceeded,
+      diskLow: s.diskLow,
+      inFlightBatches: this.inFlight.size,
+      version: this.o.version,
+    };
+  }
+
+  private onConnect(): void {
+    const client = this.client;
+    if (!client) return;
+    // Forget what was in flight: drain again from the oldest unacknowledged row.
+    this.inFlight.clear();
+    this.cursor = 0;
+    this.partialSince = null;
+    const { site, gatewayId } = this.o;
+    client.subscribe(gatewayTopic(site, gatewayId, 'ack'), { qos: 1 }, (err) => {
+      if (err) {
+        this.log.error({ err }, 'cannot subscribe to the ack topic; reconnecting');
+        client.reconnect();
+        return;
+      }
+      if (this.client !== client || this.stopping) return;
+      this.ready = true;
+      client.publish(gatewayTopic(site, gatewayId, 'status'), this.statusBody('online', true), {
+        qos: 1,
+        retain: true,
+      });
+      this.safeEmit('connected', { protocolVersion: client.options.protocolVersion ?? 4 });
+      this.heartbeat();
+      this.pump();
+    });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (topic !== gatewayTopic(this.o.site, this.o.gatewayId, 'ack')) return;
+    let ack: Ack;
+    try {
+      const parsed = ackSchema.safeParse(JSON.parse(payload.toString('utf8')));
+      if (!parsed.success) {
+        this.log.error({ reason: describeZodError(parsed.error) }, 'malformed ack ignored');
+        return;
+      }
+      ack = parsed.data;
+    } catch {
+      this.log.error('ack is not JSON; ignored');
+      return;
+    }
+    try {
+      this.applyAck(ack);
+    } catch (err) {
+      // The rows stay queued and are sent again; nothing is lost.
+      this.log.error({ err, batchId: ack.batchId }, 'could not apply ack');
+    }
+    this.pump();
+  }
+
+  private applyAck(ack: Ack): void {
+    const outbox = this.deps.outbox;
+    let deadLettered = 0;
+    let deleted = 0;
+    if (ack.status === 'rejected') {
+      deadLettered = outbox.deadLetter(
+        ack.seqs,
+        `rejected by aggregator: ${ack.reason ?? 'no reason given'}`,
+      );
+    } else {
+      const bad = new Set(ack.deadLettered ?? []);
+      if (bad.size > 0) {
+        deadLettered = outbox.deadLetter(
+          [...bad],
+          `items dead-lettered by aggregator: ${ack.reason ?? 'invalid item'}`,
+        );
+      }
+      deleted = outbox.acknowledge(bad.size > 0 ? ack.seqs.filter((s) => !bad.has(s)) : ack.seqs);
+    }
+    this.inFlight.delete(ack.batchId);
+    this.log.debug({ batchId: ack.batchId, deleted, deadLettered }, 'batch acknowledged');
+    this.safeEmit('acked', { batchId: ack.batchId, deleted, deadLettered });
+  }
+
+  private pump(): void {
+    if (this.pumping || !this.ready || this.stopping) return;
+    const client = this.client;
+    if (!client?.connected) return;
+    this.pumping = true;
+    try {
+      this.resendOverdue(client);
+      while (this.inFlight.size < this.o.maxInFlight && client.connected) {
+        const { rows, full } = this.deps.outbox.readAfter(
+          this.cursor,
+          this.o.batchSize,
+          this.o.maxBatchBytes,
+        );
+        if (rows.length === 0) {
+          this.partialSince = null;
+          break;
+        }
+        if (!full) {
+          const now = this.deps.clock.now();
+          this.partialSince ??= now;
+          if (now - this.partialSince < this.o.lingerMs) break;
+        }
+        this.partialSince = null;
+        this.send(client, rows);
+        this.cursor = rows[rows.length - 1]!.seq;
+      }
+    } catch (err) {
+      this.log.error({ err }, 'uplink pump failed; will retry');
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private send(client: MqttClient, rows: OutboxRow[]): void {
+    const first = rows[0]!.seq;
+    const last = rows[rows.length - 1]!.seq;
+    const batchId = `${this.o.gatewayId}-${first}-${last}`;
+    const now = this.deps.clock.now();
+    const items = rows.map(
+      (r) =>
+        `{"seq":${r.seq},"kind":${JSON.stringify(r.kind)},"createdAt":${r.createdAt},"payload":${r.payload}}`,
+    );
+    const body =
+      `{"schemaVersion":${SCHEMA_VERSION},"gatewayId":${JSON.stringify(this.o.gatewayId)},` +
+      `"site":${JSON.stringify(this.o.site)},"batchId":${JSON.stringify(batchId)},"sentAt":${now},` +
+      `"items":[${items.join(',')}]}`;
+    const b: InFlight = {
+      batchId,
+      seqs: rows.map((r) => r.seq),
+      body,
+      sentAt: now,
+      attempts: 1,
+      timeoutMs: this.o.ackTimeoutMs,
+    };
+    this.inFlight.set(batchId, b);
+    this.publish(client, b);
+  }
+
+  private resendOverdue(client: MqttClient): void {
+    const now = this.deps.clock.now();
+    for (const b of this.inFlight.values()) {
+      if (now - b.sentAt < b.timeoutMs) continue;
+      b.attempts += 1;
+      b.sentAt = now;
+      b.timeoutMs = Math.min(b.timeoutMs * 2, this.o.maxBackoffMs);
+      this.log.warn(
+        { batchId: b.batchId, attempts: b.attempts, nextTimeoutMs: b.timeoutMs },
+        'no ack in time; resending batch',
+      );
+      this.publish(client, b);
+    }
+  }
+
+  private publish(client: MqttClient, b: InFlight): void {
+    client.publish(gatewayTopic(this.o.site, this.o.gatewayId, 'batch'), b.body, { qos: 1 }, (err) => {
+      // A failed publish is resent on ack timeout or after the reconnect.
+      if (err) this.log.debug({ err, batchId: b.batchId }, 'batch publish not confirmed');
+    });
+  }
+
+  private heartbeat(): void {
+    const client = this.client;
+    if (!client || !this.ready) return;
+    try {
+      const body = JSON.stringify({
+        schemaVersion: SCHEMA_VERSION,
+        gatewayId: this.o.gatewayId,
+        site: this.o.site,
+        at: this.deps.clock.now(),
+        health: this.health(),
+      });
+      client.publish(gatewayTopic(this.o.site, this.o.gatewayId, 'heartbeat'), body, {
+        qos: 0,
+        retain: true,
+      });
+    } catch (err) {
+      this.log.error({ err }, 'heartbeat failed');
+    }
+  }
+
+  private statusBody(state: 'online' | 'offline', withTime: boolean): string {
+    return JSON.stringify({
+      schemaVersion: SCHEMA_VERSION,
+      gatewayId: this.o.gatewayId,
+      site: this.o.site,
+      state,
+      ...(withTime ? { at: this.deps.clock.now() } : {}),
+      version: this.o.version,
+    });
+  }
+
+  private safeEmit<K extends keyof UplinkEvents>(event: K, ...args: UplinkEvents[K]): void {
+    for (const listener of this.listeners(event) as ((...a: UplinkEvents[K]) => void)[]) {
+      try {
+        listener(...args);
+      } catch (err) {
+        this.log.error({ err, event }, 'uplink listener threw');
+      }
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
