@@ -13,10 +13,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {
@@ -27,8 +33,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'net', 'http', 'https', 'child_process', 'os', 'path', 'crypto'], message: 'rules/ is pure: no I/O.' },
-            { group: ['better-sqlite3', 'mqtt', 'serialport', 'pino', 'cassandra-driver', '../gateway/*', '../sync/*'], message: 'rules/ is pure: no adapters.' },
+            {
+              group: ['node:*', 'fs', 'net', 'http', 'https', 'child_process', 'os', 'path', 'crypto'],
+              message: 'rules/ is pure: no I/O.',
+            },
+            {
+              group: [
+                'better-sqlite3',
+                'mqtt',
+                'serialport',
+                'pino',
+                'cassandra-driver',
+                '../gateway/*',
+                '../sync/*',
+              ],
+              message: 'rules/ is pure: no adapters.',
+            },
           ],
         },
       ],
@@ -49,7 +69,14 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
+      ],
     },
   },
 );

@@ -86,7 +86,15 @@ export class Daemon {
     this.sweepTimer = setInterval(() => this.sweep(), cfg.watchdog.sweepSec * 1000);
     this.notifier.ready(`hall ${cfg.gateway.hallId}: ${this.readers.length} reader(s)`);
     this.notifier.startWatchdog(() => this.lastSweepAt !== null);
-    log.info({ gateway: cfg.gateway.id, hall: cfg.gateway.hallId, readers: this.readers.length, store: cfg.store.path }, 'gateway running');
+    log.info(
+      {
+        gateway: cfg.gateway.id,
+        hall: cfg.gateway.hallId,
+        readers: this.readers.length,
+        store: cfg.store.path,
+      },
+      'gateway running',
+    );
   }
 
   /** Swipes arriving in one tick are ingested together, in one transaction. */

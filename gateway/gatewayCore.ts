@@ -45,7 +45,10 @@ export class GatewayCore {
     this.rosterVersion = this.store.getMeta('roster_version');
     this.bloom.rebuild(this.store.cardUids());
     const s = this.bloom.stats();
-    this.log.info({ module: 'validation', items: s.items, bytes: s.bytes, hashes: s.hashes }, 'bloom filter built from roster');
+    this.log.info(
+      { module: 'validation', items: s.items, bytes: s.bytes, hashes: s.hashes },
+      'bloom filter built from roster',
+    );
   }
 
   /** Rebuilds the Bloom filter if the roster changed underneath (e.g. `hallgate import` while running). */

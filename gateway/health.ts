@@ -27,6 +27,12 @@ export function diskFreeMb(path: string): number | null {
 }
 
 export function outboxHealth(store: LocalStore, now: number): { depth: number; oldestAgeSec: number | null } {
-  const row = store.db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox').get() as { n: number; oldest: number | null };
-  return { depth: row.n, oldestAgeSec: row.oldest === null ? null : Math.max(0, Math.round((now - row.oldest) / 1000)) };
+  const row = store.db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox').get() as {
+    n: number;
+    oldest: number | null;
+  };
+  return {
+    depth: row.n,
+    oldestAgeSec: row.oldest === null ? null : Math.max(0, Math.round((now - row.oldest) / 1000)),
+  };
 }

@@ -8,12 +8,17 @@ export type { Logger };
  */
 export function createLogger(opts: { level?: string; pretty?: boolean } = {}): Logger {
   const level = (opts.level ?? process.env.LOG_LEVEL ?? 'info') as LevelWithSilent;
-  const pretty = opts.pretty ?? (process.env.LOG_PRETTY === '1' || (process.stdout.isTTY && process.env.LOG_PRETTY !== '0'));
+  const pretty =
+    opts.pretty ??
+    (process.env.LOG_PRETTY === '1' || (process.stdout.isTTY && process.env.LOG_PRETTY !== '0'));
   if (pretty) {
     return pino({
       level,
       serializers: { err: pino.stdSerializers.err },
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
     });
   }
   return pino({ level, serializers: { err: pino.stdSerializers.err } });

@@ -7,13 +7,24 @@ import type { Health } from './health.ts';
 import { SerialBadgeReader } from './serial/serialBadgeReader.ts';
 
 /** Extra services (camera, uplink) added by their wiring modules. */
-export type ServiceFactory = (cfg: Config, core: GatewayCore, health: () => Health, log: Logger, clock: Clock) => Service[];
+export type ServiceFactory = (
+  cfg: Config,
+  core: GatewayCore,
+  health: () => Health,
+  log: Logger,
+  clock: Clock,
+) => Service[];
 
 /**
  * The composition root: builds the daemon's parts from the configuration.
  * It only wires; every part does its own work in start()/stop().
  */
-export function buildDaemon(cfg: Config, log: Logger, clock: Clock = systemClock, extra: ServiceFactory[] = []): Daemon {
+export function buildDaemon(
+  cfg: Config,
+  log: Logger,
+  clock: Clock = systemClock,
+  extra: ServiceFactory[] = [],
+): Daemon {
   return new Daemon({
     cfg,
     clock,

@@ -13,11 +13,15 @@ export class SafeEmitter<Events extends Record<string, unknown>> {
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
     const list = this.listeners.get(event) ?? [];
-    list.push(fn as Listener<never>);
+    list.push(fn);
     this.listeners.set(event, list);
     return () => {
       const l = this.listeners.get(event);
-      if (l) this.listeners.set(event, l.filter((x) => x !== (fn as Listener<never>)));
+      if (l)
+        this.listeners.set(
+          event,
+          l.filter((x) => x !== (fn as Listener<never>)),
+        );
     };
   }
 

@@ -29,6 +29,8 @@ hallgate config docs [OUT]     the configuration reference (Markdown) from the s
         else process.stdout.write(md);
         return Promise.resolve(0);
       }
+      default:
+        break;
     }
     console.error(this.usage);
     return Promise.resolve(2);

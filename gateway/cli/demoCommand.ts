@@ -13,7 +13,16 @@ import { planSwipes, type PlannedSwipe } from '../simulate/swipePlan.ts';
 import type { Command } from './command.ts';
 import { parse, table } from './options.ts';
 
-const STATUS_ORDER: AttendanceStatus[] = ['present', 'late', 'early_exit', 'partial', 'absent', 'review', 'unauthorized', 'pending'];
+const STATUS_ORDER: AttendanceStatus[] = [
+  'present',
+  'late',
+  'early_exit',
+  'partial',
+  'absent',
+  'review',
+  'unauthorized',
+  'pending',
+];
 
 function hhmm(ts: number): string {
   return new Date(ts).toISOString().slice(11, 19);
@@ -45,8 +54,20 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'hallgate-demo-'));
     const cfg = configSchema.parse({ store: { path: join(dir, 'hallgate.db') }, log: { level: 'warn' } });
     const day = utcDay(Date.now());
-    const campus = generateCampus({ students, halls: 1, courses: 4, coursesPerStudent: 2, day, seed: Number(values.seed) });
-    const plan = planSwipes(campus, { seed: Number(values.seed), graceSec: cfg.thresholds.graceSec, absentAfterSec: cfg.thresholds.absentAfterSec, earlyExitSec: cfg.thresholds.earlyExitSec });
+    const campus = generateCampus({
+      students,
+      halls: 1,
+      courses: 4,
+      coursesPerStudent: 2,
+      day,
+      seed: Number(values.seed),
+    });
+    const plan = planSwipes(campus, {
+      seed: Number(values.seed),
+      graceSec: cfg.thresholds.graceSec,
+      absentAfterSec: cfg.thresholds.absentAfterSec,
+      earlyExitSec: cfg.thresholds.earlyExitSec,
+    });
     const first = Math.min(plan[0]?.ts ?? 0, ...campus.sessions.map((s) => s.start)) - 5 * 60_000;
     const last = Math.max(...campus.sessions.map((s) => s.end)) + 10 * 60_000;
     const clock = new ManualClock(first);
@@ -55,28 +76,45 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     seedStore(core.store, campus, clock.now());
     core.rebuildBloom();
 
-    console.log(`hallgate demo: ${campus.students.length} students, ${campus.sessions.length} lectures in ${campus.halls.join(', ')} on ${day}; store ${cfg.store.path}`);
+    console.log(
+      `hallgate demo: ${campus.students.length} students, ${campus.sessions.length} lectures in ${campus.halls.join(', ')} on ${day}; store ${cfg.store.path}`,
+    );
     console.log(`simulated ${hhmm(first)}-${hhmm(last)} UTC in ${duration}s of wall time\n`);
 
     const print = (s: PlannedSwipe, r: IngestResult): void => {
       if (values.quiet) return;
       const when = hhmm(s.ts);
-      if (r.kind === 'invalid') console.log(`${when}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`);
+      if (r.kind === 'invalid')
+        console.log(
+          `${when}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`,
+        );
       else if (r.kind === 'accepted') {
-        const what = r.changed.map((c) => `${c.record.courseId} ${c.record.status}${c.record.flags.length ? ` [${c.record.flags.join(',')}]` : ''}`).join('; ');
-        console.log(`${when}  ${(r.event.studentId ?? '').padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`);
+        const what = r.changed
+          .map(
+            (c) =>
+              `${c.record.courseId} ${c.record.status}${c.record.flags.length ? ` [${c.record.flags.join(',')}]` : ''}`,
+          )
+          .join('; ');
+        console.log(
+          `${when}  ${(r.event.studentId ?? '').padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`,
+        );
       }
     };
     const hall = new SimulatedHall({ pipeline: core.pipeline, clock, plan, until: last, onResult: print });
     core.pipeline.events.on('finalised', ({ sessionId, changed }) => {
-      if (!values.quiet && changed.length) console.log(`${hhmm(clock.now())}  -- ${sessionId} ended: ${changed.length} record(s) finalised`);
+      if (!values.quiet && changed.length)
+        console.log(`${hhmm(clock.now())}  -- ${sessionId} ended: ${changed.length} record(s) finalised`);
     });
 
     const summaryLine = (): string => {
       const st = core.pipeline.stats();
       const by = new Map<string, number>();
       for (const r of core.store.listRecords({ day })) by.set(r.status, (by.get(r.status) ?? 0) + 1);
-      return `[${hhmm(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${STATUS_ORDER.filter((s) => by.get(s)).map((s) => `${s} ${by.get(s)}`).join(', ')}`;
+      return `[${hhmm(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${STATUS_ORDER.filter(
+        (s) => by.get(s),
+      )
+        .map((s) => `${s} ${by.get(s)}`)
+        .join(', ')}`;
     };
 
     const started = Date.now();

@@ -24,7 +24,9 @@ their line number and reason; valid rows are kept. Exit 0 when all rows imported
     const { store } = openStore(values);
     try {
       const report = importFile(store, kind as ImportKind, file, Date.now());
-      console.log(`${kind}: imported ${report.imported} row(s) from ${file}, rejected ${report.errors.length}`);
+      console.log(
+        `${kind}: imported ${report.imported} row(s) from ${file}, rejected ${report.errors.length}`,
+      );
       for (const e of report.errors) console.error(`  ${file}:${e.line}: ${e.reason}`);
       return Promise.resolve(report.errors.length > 0 ? 3 : 0);
     } finally {

@@ -16,7 +16,12 @@ export const invalidCommand: Command = {
       const rows = store.listInvalid(values.date);
       if (values.json) console.log(JSON.stringify(rows, null, 2));
       else {
-        console.log(table(['time', 'gate', 'hall', 'reason', 'raw id'], rows.map((r) => [isoTime(r.ts), r.gateId, r.hallId, r.reason, r.rawId])));
+        console.log(
+          table(
+            ['time', 'gate', 'hall', 'reason', 'raw id'],
+            rows.map((r) => [isoTime(r.ts), r.gateId, r.hallId, r.reason, r.rawId]),
+          ),
+        );
         console.log(`${rows.length} invalid attempt(s)`);
       }
       return Promise.resolve(0);

@@ -11,7 +11,11 @@ export const storeOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
@@ -26,7 +30,10 @@ export function configFrom(values: { config?: string | undefined; db?: string | 
   return cfg;
 }
 
-export function openStore(values: { config?: string | undefined; db?: string | undefined }): { cfg: Config; store: LocalStore } {
+export function openStore(values: { config?: string | undefined; db?: string | undefined }): {
+  cfg: Config;
+  store: LocalStore;
+} {
   const cfg = configFrom(values);
   return { cfg, store: LocalStore.open(cfg.store.path) };
 }
@@ -37,7 +44,10 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells
     .map((r, j) => {
-      const line = r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+      const line = r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
       return j === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');

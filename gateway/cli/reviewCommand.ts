@@ -4,7 +4,15 @@ import { HallgateError } from '../errors.ts';
 import type { Command } from './command.ts';
 import { openStore, parse, storeOptions, table } from './options.ts';
 
-const STATUSES: AttendanceStatus[] = ['present', 'late', 'absent', 'early_exit', 'partial', 'unauthorized', 'review'];
+const STATUSES: AttendanceStatus[] = [
+  'present',
+  'late',
+  'absent',
+  'early_exit',
+  'partial',
+  'unauthorized',
+  'review',
+];
 
 export const reviewCommand: Command = {
   name: 'review',
@@ -15,7 +23,13 @@ hallgate review resolve STUDENT_ID/SESSION_ID --status STATUS --note "why" [--by
   run(argv) {
     const { values, positionals } = parse(
       argv,
-      { ...storeOptions, date: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' }, by: { type: 'string' } },
+      {
+        ...storeOptions,
+        date: { type: 'string' },
+        status: { type: 'string' },
+        note: { type: 'string' },
+        by: { type: 'string' },
+      },
       true,
     );
     const [sub, target] = positionals;
@@ -30,7 +44,12 @@ hallgate review resolve STUDENT_ID/SESSION_ID --status STATUS --note "why" [--by
         console.log(
           table(
             ['record', 'day', 'flags', 'why'],
-            recs.map((r) => [`${r.studentId}/${r.sessionId}`, r.day, r.flags.join(',') || '-', r.explanations.map((e) => e.text).join(' | ')]),
+            recs.map((r) => [
+              `${r.studentId}/${r.sessionId}`,
+              r.day,
+              r.flags.join(',') || '-',
+              r.explanations.map((e) => e.text).join(' | '),
+            ]),
           ),
         );
         console.log(`${recs.length} record(s) need review`);
@@ -43,8 +62,17 @@ hallgate review resolve STUDENT_ID/SESSION_ID --status STATUS --note "why" [--by
       }
       if (!values.note) throw new HallgateError('USAGE', '--note "why" is required');
       const by = values.by ?? userInfo().username;
-      const rec = store.resolveManually(studentId, sessionId, values.status as AttendanceStatus, values.note, by, Date.now());
-      console.log(`${studentId}/${sessionId}: ${rec.status} (version ${rec.version}), by ${by}: ${values.note}`);
+      const rec = store.resolveManually(
+        studentId,
+        sessionId,
+        values.status as AttendanceStatus,
+        values.note,
+        by,
+        Date.now(),
+      );
+      console.log(
+        `${studentId}/${sessionId}: ${rec.status} (version ${rec.version}), by ${by}: ${values.note}`,
+      );
       return Promise.resolve(0);
     } finally {
       store.close();

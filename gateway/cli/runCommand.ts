@@ -11,7 +11,11 @@ Validates the configuration (exit 1 listing every problem, before any device is
 opened), opens the local store, starts the readers (and camera and uplink when
 configured) and runs until SIGINT or SIGTERM, then closes everything cleanly.`,
   async run(argv) {
-    const { values } = parse(argv, { config: { type: 'string', short: 'c' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parse(argv, {
+      config: { type: 'string', short: 'c' },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
     const cfg = configFrom(values);
     const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
     const daemon = buildDaemon(cfg, log);

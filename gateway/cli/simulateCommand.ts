@@ -91,7 +91,9 @@ output (one of):
       const core = new GatewayCore(cfg, new ManualClock(Date.now()), createLogger({ level: 'warn' }));
       seedStore(core.store, campus, Date.now());
       core.close();
-      console.log(`seeded ${cfg.store.path} with ${campus.students.length} students, ${campus.enrolments.length} enrolments and ${campus.sessions.length} lectures`);
+      console.log(
+        `seeded ${cfg.store.path} with ${campus.students.length} students, ${campus.enrolments.length} enrolments and ${campus.sessions.length} lectures`,
+      );
       return 0;
     }
 
@@ -99,19 +101,30 @@ output (one of):
       mkdirSync(values.export, { recursive: true });
       const csv = campusCsv(campus);
       for (const [name, text] of Object.entries(csv)) writeFileSync(join(values.export, `${name}.csv`), text);
-      writeFileSync(join(values.export, 'swipes.csv'), ['ts,uid,gate_id,direction', ...plan.map((s) => `${new Date(s.ts).toISOString()},${s.uid},${s.gateId},${s.direction}`)].join('\n') + '\n');
-      console.log(`wrote roster.csv, enrolments.csv, timetable.csv, swipes.csv (${plan.length} swipes) to ${values.export}`);
+      writeFileSync(
+        join(values.export, 'swipes.csv'),
+        [
+          'ts,uid,gate_id,direction',
+          ...plan.map((s) => `${new Date(s.ts).toISOString()},${s.uid},${s.gateId},${s.direction}`),
+        ].join('\n') + '\n',
+      );
+      console.log(
+        `wrote roster.csv, enrolments.csv, timetable.csv, swipes.csv (${plan.length} swipes) to ${values.export}`,
+      );
       return 0;
     }
 
     if (values.device) {
-      if (values.protocol !== 'em4100' && values.protocol !== 'line') throw new Error('--protocol must be em4100 or line');
+      if (values.protocol !== 'em4100' && values.protocol !== 'line')
+        throw new Error('--protocol must be em4100 or line');
       if (values.db) {
         const log = createLogger({ level: 'warn' });
         const core = new GatewayCore(cfg, new ManualClock(Date.now()), log);
         seedStore(core.store, campus, Date.now());
         core.close();
-        console.log(`seeded ${cfg.store.path} with ${campus.students.length} students and ${campus.sessions.length} lectures`);
+        console.log(
+          `seeded ${cfg.store.path} with ${campus.students.length} students and ${campus.sessions.length} lectures`,
+        );
       }
       let stop = false;
       process.once('SIGINT', () => (stop = true));
@@ -151,7 +164,9 @@ output (one of):
     const st = core.pipeline.stats();
     const by = new Map<string, number>();
     for (const r of core.store.listRecords({ day })) by.set(r.status, (by.get(r.status) ?? 0) + 1);
-    console.log(`simulated ${plan.length} swipes for ${campus.students.length} students in ${secs.toFixed(2)}s (${Math.round(plan.length / Math.max(secs, 1e-3))} events/s) into ${cfg.store.path}`);
+    console.log(
+      `simulated ${plan.length} swipes for ${campus.students.length} students in ${secs.toFixed(2)}s (${Math.round(plan.length / Math.max(secs, 1e-3))} events/s) into ${cfg.store.path}`,
+    );
     console.log(table(['status', 'records'], [...by.entries()].sort()));
     console.log(`accepted ${st.accepted}, invalid ${st.invalid}, duplicates ${st.duplicates}`);
     core.close();

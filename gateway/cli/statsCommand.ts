@@ -7,7 +7,11 @@ export const statsCommand: Command = {
   summary: 'unique attendees per lecture and day: HyperLogLog estimate next to the exact count',
   usage: `hallgate stats unique --lecture COURSE --date YYYY-MM-DD [--config FILE] [--db PATH]`,
   run(argv) {
-    const { values, positionals } = parse(argv, { ...storeOptions, lecture: { type: 'string' }, date: { type: 'string' } }, true);
+    const { values, positionals } = parse(
+      argv,
+      { ...storeOptions, lecture: { type: 'string' }, date: { type: 'string' } },
+      true,
+    );
     if (values.help || positionals[0] !== 'unique' || !values.lecture || !values.date) {
       console.error(this.usage);
       return Promise.resolve(values.help ? 0 : 2);
@@ -18,7 +22,9 @@ export const statsCommand: Command = {
       const estimate = counter.estimate(values.lecture, values.date);
       const exact = store.exactUniqueCount(values.lecture, values.date);
       const err = exact === 0 ? 0 : ((estimate - exact) / exact) * 100;
-      console.log(`lecture ${values.lecture} on ${values.date}: estimate ${estimate} (HyperLogLog, ±${(counter.relativeError() * 100).toFixed(1)}% std), exact ${exact}, off by ${err.toFixed(2)}%`);
+      console.log(
+        `lecture ${values.lecture} on ${values.date}: estimate ${estimate} (HyperLogLog, ±${(counter.relativeError() * 100).toFixed(1)}% std), exact ${exact}, off by ${err.toFixed(2)}%`,
+      );
       return Promise.resolve(0);
     } finally {
       store.close();

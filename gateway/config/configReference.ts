@@ -44,7 +44,9 @@ export function configReference(): string {
       return;
     }
     if (s.type === 'array' && s.items?.properties) {
-      rows.push(`| \`${path.join('.')}\` | list of objects (below) | \`${JSON.stringify(s.default ?? [])}\` | ${s.description ?? ''} | |`);
+      rows.push(
+        `| \`${path.join('.')}\` | list of objects (below) | \`${JSON.stringify(s.default ?? [])}\` | ${s.description ?? ''} | |`,
+      );
       for (const [k, v] of Object.entries(s.items.properties)) walk(v, [...path, '[]', k]);
       return;
     }

@@ -39,7 +39,10 @@ const ENV_PREFIX = 'HALLGATE_';
  * names are camelCased from SNAKE (HALLGATE_MQTT__BATCH_SIZE -> mqtt.batchSize). Values
  * are parsed as JSON when they parse (numbers, booleans, arrays), else taken as strings.
  */
-export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
   const out = structuredClone(raw);
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith(ENV_PREFIX) || value === undefined) continue;
@@ -111,7 +114,9 @@ export function parseConfigText(text: string, source: string): Record<string, un
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(source, [{ field: '', value: undefined, expected: `valid YAML/JSON (${(err as Error).message.split('\n')[0]})` }]);
+    throw new ConfigError(source, [
+      { field: '', value: undefined, expected: `valid YAML/JSON (${(err as Error).message.split('\n')[0]})` },
+    ]);
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
@@ -129,7 +134,11 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new HallgateError('CONFIG_UNREADABLE', `cannot read configuration file ${file}: ${(err as Error).message}`, { cause: err });
+      throw new HallgateError(
+        'CONFIG_UNREADABLE',
+        `cannot read configuration file ${file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     raw = parseConfigText(text, file);
   }

@@ -12,17 +12,60 @@ const direction = z.enum(['enter', 'exit', 'unknown']);
 export const thresholdsSchema = z.object({
   graceSec: z.number().int().min(0).default(300).describe('Arrival up to start + grace is on time'),
   lateSec: z.number().int().min(0).default(900).describe('End of the "late" band after start'),
-  absentAfterSec: z.number().int().min(0).default(1800).describe('Arrival after start + this counts as absent'),
-  earlyExitSec: z.number().int().min(0).default(600).describe('Leaving before end - this (and not returning) is an early exit'),
+  absentAfterSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(1800)
+    .describe('Arrival after start + this counts as absent'),
+  earlyExitSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(600)
+    .describe('Leaving before end - this (and not returning) is an early exit'),
   maxBreakSec: z.number().int().min(0).default(900).describe('Longest break still counted as present'),
   maxExits: z.number().int().min(0).default(2).describe('More exits than this within a session is flagged'),
-  minPresenceRatio: z.number().min(0).max(1).default(0.75).describe('Fraction of the session that must be covered'),
-  transitSec: z.number().int().min(0).default(600).describe('Walking allowance between back-to-back lectures in different halls'),
-  debounceSec: z.number().int().min(0).default(10).describe('Same identity at the same gate within this window is one event'),
-  faceMinConfidence: z.number().min(0).max(1).default(0.6).describe('Face recognitions below this confidence are ignored'),
-  pairingWindowSec: z.number().int().min(0).default(10).describe('A badge and a face at the same gate within this window are paired'),
-  sessionToleranceSec: z.number().int().min(0).default(900).describe('Events this long before start / after end still count toward a session'),
-  missingExit: z.enum(['until_end', 'flag']).default('until_end').describe('Entry with no exit: presence until end, or flag for review'),
+  minPresenceRatio: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.75)
+    .describe('Fraction of the session that must be covered'),
+  transitSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(600)
+    .describe('Walking allowance between back-to-back lectures in different halls'),
+  debounceSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe('Same identity at the same gate within this window is one event'),
+  faceMinConfidence: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.6)
+    .describe('Face recognitions below this confidence are ignored'),
+  pairingWindowSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe('A badge and a face at the same gate within this window are paired'),
+  sessionToleranceSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(900)
+    .describe('Events this long before start / after end still count toward a session'),
+  missingExit: z
+    .enum(['until_end', 'flag'])
+    .default('until_end')
+    .describe('Entry with no exit: presence until end, or flag for review'),
 });
 
 export const readerSchema = z.object({
@@ -35,7 +78,12 @@ export const readerSchema = z.object({
   protocol: z.enum(['em4100', 'line']).default('em4100').describe('Frame format the reader emits'),
   gateId: z.string().min(1).describe('Gate this reader stands at'),
   direction: direction.default('enter').describe('Direction of swipes at this reader'),
-  debounceMs: z.number().int().min(0).default(2000).describe('Repeated reads of a card within this window are one swipe'),
+  debounceMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(2000)
+    .describe('Repeated reads of a card within this window are one swipe'),
 });
 
 export const cameraSchema = z.object({
@@ -48,7 +96,12 @@ export const cameraSchema = z.object({
   direction: direction.default('unknown'),
   engine: z.enum(['onnx', 'faceapi']).default('onnx'),
   matchThreshold: z.number().min(-1).max(1).default(0.45).describe('Cosine similarity needed for a match'),
-  matchMargin: z.number().min(0).max(2).default(0.05).describe('Required margin over the second-best identity'),
+  matchMargin: z
+    .number()
+    .min(0)
+    .max(2)
+    .default(0.05)
+    .describe('Required margin over the second-best identity'),
 });
 
 export const mqttSchema = z.object({
@@ -64,8 +117,18 @@ export const mqttSchema = z.object({
   maxInFlight: z.number().int().positive().default(4),
   ackTimeoutMs: z.number().int().positive().default(10000),
   heartbeatSec: z.number().int().positive().default(30),
-  maxOutboxRows: z.number().int().positive().default(5_000_000).describe('Queue-size limit reported in health'),
-  minDiskFreeMb: z.number().int().min(0).default(200).describe('Below this free disk the gateway reports a fault'),
+  maxOutboxRows: z
+    .number()
+    .int()
+    .positive()
+    .default(5_000_000)
+    .describe('Queue-size limit reported in health'),
+  minDiskFreeMb: z
+    .number()
+    .int()
+    .min(0)
+    .default(200)
+    .describe('Below this free disk the gateway reports a fault'),
 });
 
 export const aggregatorSchema = z.object({
@@ -86,8 +149,14 @@ export const aggregatorSchema = z.object({
 export const configSchema = z.object({
   gateway: z
     .object({
-      id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('gw-1'),
-      site: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('campus'),
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+        .default('gw-1'),
+      site: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+        .default('campus'),
       hallId: z.string().min(1).default('HALL-A').describe('Hall this gateway serves'),
     })
     .prefault({}),

@@ -17,7 +17,12 @@ export interface ImportReport {
   errors: RowError[];
 }
 
-const id = z.coerce.string().trim().min(1).max(64).regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
+const id = z.coerce
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : - only');
 /** Card UIDs as readers emit them: 4 to 20 hex/decimal digits, stored upper case. */
 export const cardUidSchema = z
   .string()
@@ -27,19 +32,37 @@ export const cardUidSchema = z
 const isoTime = z.coerce
   .string()
   .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s), 'an ISO 8601 time with zone, e.g. 2026-03-19T09:00:00Z')
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s),
+    'an ISO 8601 time with zone, e.g. 2026-03-19T09:00:00Z',
+  )
   .transform((s) => Date.parse(s));
 
-const rosterRow = z.object({ studentid: id, name: z.coerce.string().default(''), carduid: cardUidSchema.optional() });
+const rosterRow = z.object({
+  studentid: id,
+  name: z.coerce.string().default(''),
+  carduid: cardUidSchema.optional(),
+});
 const enrolmentRow = z.object({ studentid: id, courseid: id });
 const timetableRow = z
-  .object({ sessionid: id, courseid: id, hallid: id, start: isoTime, end: isoTime, coursename: z.coerce.string().optional() })
+  .object({
+    sessionid: id,
+    courseid: id,
+    hallid: id,
+    start: isoTime,
+    end: isoTime,
+    coursename: z.coerce.string().optional(),
+  })
   .refine((r) => r.end > r.start, { message: 'end must be after start', path: ['end'] });
 /** Per-course threshold overrides: any threshold, no defaults filled in, no unknown keys. */
 export const thresholdOverridesSchema = z
   .object(
-    Object.fromEntries(Object.entries(thresholdsSchema.shape).map(([k, v]) => [k, v.unwrap().optional()])) as {
-      [K in keyof typeof thresholdsSchema.shape]: z.ZodOptional<ReturnType<(typeof thresholdsSchema.shape)[K]['unwrap']>>;
+    Object.fromEntries(
+      Object.entries(thresholdsSchema.shape).map(([k, v]) => [k, v.unwrap().optional()]),
+    ) as {
+      [K in keyof typeof thresholdsSchema.shape]: z.ZodOptional<
+        ReturnType<(typeof thresholdsSchema.shape)[K]['unwrap']>
+      >;
     },
   )
   .strict();
@@ -64,7 +87,10 @@ const courseRow = z.object({
 
 function describe(err: z.ZodError): string {
   return err.issues
-    .map((i) => `${i.path.join('.') || 'row'}: ${/received undefined|nonoptional/.test(i.message) ? 'missing' : i.message}`)
+    .map(
+      (i) =>
+        `${i.path.join('.') || 'row'}: ${/received undefined|nonoptional/.test(i.message) ? 'missing' : i.message}`,
+    )
     .join('; ');
 }
 
@@ -88,7 +114,13 @@ export function importFile(store: LocalStore, kind: ImportKind, file: string, no
   return report;
 }
 
-function importRow(store: LocalStore, kind: ImportKind, row: SourceRow, now: number, seenCards: Map<string, string>): string | null {
+function importRow(
+  store: LocalStore,
+  kind: ImportKind,
+  row: SourceRow,
+  now: number,
+  seenCards: Map<string, string>,
+): string | null {
   if (row.fields.__extra) return 'more fields than the header names';
   switch (kind) {
     case 'roster': {
@@ -97,7 +129,8 @@ function importRow(store: LocalStore, kind: ImportKind, row: SourceRow, now: num
       const { studentid, name, carduid } = r.data;
       if (carduid) {
         const holder = seenCards.get(carduid) ?? store.studentByCard(carduid);
-        if (holder !== undefined && holder !== studentid) return `card_uid ${carduid} already belongs to student ${holder}`;
+        if (holder !== undefined && holder !== studentid)
+          return `card_uid ${carduid} already belongs to student ${holder}`;
         seenCards.set(carduid, studentid);
       }
       store.upsertStudent({ studentId: studentid, name, cardUid: carduid ?? null }, now);
@@ -106,8 +139,10 @@ function importRow(store: LocalStore, kind: ImportKind, row: SourceRow, now: num
     case 'enrolments': {
       const r = enrolmentRow.safeParse(row.fields);
       if (!r.success) return describe(r.error);
-      if (!store.studentExists(r.data.studentid)) return `unknown student ${r.data.studentid} (import the roster first)`;
-      if (!store.courseExists(r.data.courseid)) store.upsertCourse({ courseId: r.data.courseid, name: '', overrides: {} });
+      if (!store.studentExists(r.data.studentid))
+        return `unknown student ${r.data.studentid} (import the roster first)`;
+      if (!store.courseExists(r.data.courseid))
+        store.upsertCourse({ courseId: r.data.courseid, name: '', overrides: {} });
       store.upsertEnrolment(r.data.studentid, r.data.courseid);
       return null;
     }
@@ -115,9 +150,16 @@ function importRow(store: LocalStore, kind: ImportKind, row: SourceRow, now: num
       const r = timetableRow.safeParse(row.fields);
       if (!r.success) return describe(r.error);
       const t = r.data;
-      if (!store.courseExists(t.courseid) || t.coursename) store.upsertCourse({ courseId: t.courseid, name: t.coursename ?? '', overrides: {} });
+      if (!store.courseExists(t.courseid) || t.coursename)
+        store.upsertCourse({ courseId: t.courseid, name: t.coursename ?? '', overrides: {} });
       store.upsertHall(t.hallid);
-      store.upsertSession({ sessionId: t.sessionid, courseId: t.courseid, hallId: t.hallid, start: t.start, end: t.end });
+      store.upsertSession({
+        sessionId: t.sessionid,
+        courseId: t.courseid,
+        hallId: t.hallid,
+        start: t.start,
+        end: t.end,
+      });
       return null;
     }
     case 'courses': {

@@ -23,7 +23,9 @@ export function readRows(file: string): SourceRow[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new HallgateError('IMPORT_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new HallgateError('IMPORT_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (file.toLowerCase().endsWith('.json') || /^\s*[[{]/.test(text)) return readJson(text, file);
   return readCsv(text, file);
@@ -36,7 +38,8 @@ function readJson(text: string, file: string): SourceRow[] {
   } catch (err) {
     throw new HallgateError('IMPORT_PARSE', `${file}: not valid JSON: ${(err as Error).message}`);
   }
-  if (!Array.isArray(doc)) throw new HallgateError('IMPORT_PARSE', `${file}: expected a JSON array of objects`);
+  if (!Array.isArray(doc))
+    throw new HallgateError('IMPORT_PARSE', `${file}: expected a JSON array of objects`);
   return doc.map((item: unknown, i) => {
     const fields: Record<string, unknown> = {};
     if (typeof item === 'object' && item !== null && !Array.isArray(item)) {

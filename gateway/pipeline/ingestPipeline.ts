@@ -139,7 +139,10 @@ export class IngestPipeline {
       this.counters.spooled += inputs.length;
       counter.discardUnsaved();
       spool.put(inputs);
-      this.deps.log.error({ err, inputs: inputs.length }, 'store refused the write; inputs spooled for replay');
+      this.deps.log.error(
+        { err, inputs: inputs.length },
+        'store refused the write; inputs spooled for replay',
+      );
       return inputs.map((input) => ({ kind: 'deferred' as const, input, error: (err as Error).message }));
     }
     for (const r of results) this.announce(r);
@@ -198,7 +201,8 @@ export class IngestPipeline {
       };
     } else {
       event = input.event;
-      if (event.studentId !== null && !store.studentExists(event.studentId)) event = { ...event, studentId: null };
+      if (event.studentId !== null && !store.studentExists(event.studentId))
+        event = { ...event, studentId: null };
     }
 
     if (!store.insertEvent(event, now)) {
@@ -278,7 +282,11 @@ export class IngestPipeline {
       case 'accepted':
         if (log.isLevelEnabled('debug')) {
           log.debug(
-            { eventId: r.event.eventId, studentId: r.event.studentId, records: r.changed.map((c) => `${c.record.sessionId}:${c.record.status}`) },
+            {
+              eventId: r.event.eventId,
+              studentId: r.event.studentId,
+              records: r.changed.map((c) => `${c.record.sessionId}:${c.record.status}`),
+            },
             'event classified',
           );
         }

@@ -21,7 +21,10 @@ export class Spool<T> {
     try {
       appendFileSync(this.path, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
     } catch (err) {
-      this.log.error({ err, spool: this.path, items: items.length }, 'cannot write spool file; keeping inputs in memory');
+      this.log.error(
+        { err, spool: this.path, items: items.length },
+        'cannot write spool file; keeping inputs in memory',
+      );
       for (const i of items) {
         if (this.memory.length >= this.maxInMemory) {
           this.memory.shift();

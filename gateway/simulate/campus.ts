@@ -36,7 +36,16 @@ export interface Campus {
   sessions: LectureSession[];
 }
 
-const SUBJECTS = ['Algorithms', 'Databases', 'Networks', 'Linear Algebra', 'Statistics', 'Compilers', 'Ethics', 'Physics'];
+const SUBJECTS = [
+  'Algorithms',
+  'Databases',
+  'Networks',
+  'Linear Algebra',
+  'Statistics',
+  'Compilers',
+  'Ethics',
+  'Physics',
+];
 
 /**
  * A generated campus: halls, courses scheduled back to back in each hall,
@@ -45,7 +54,10 @@ const SUBJECTS = ['Algorithms', 'Databases', 'Networks', 'Linear Algebra', 'Stat
 export function generateCampus(opts: Partial<CampusOptions> = {}): Campus {
   const o = { ...defaultCampusOptions, ...opts };
   const rng = new Prng(o.seed);
-  const halls = Array.from({ length: o.halls }, (_, i) => `HALL-${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''}`);
+  const halls = Array.from(
+    { length: o.halls },
+    (_, i) => `HALL-${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''}`,
+  );
   const courses = Array.from({ length: o.courses }, (_, i) => ({
     courseId: `C${String(101 + i)}`,
     name: `${SUBJECTS[i % SUBJECTS.length]!}${i >= SUBJECTS.length ? ` ${Math.floor(i / SUBJECTS.length) + 1}` : ''}`,
@@ -55,7 +67,13 @@ export function generateCampus(opts: Partial<CampusOptions> = {}): Campus {
     const hallId = halls[i % halls.length]!;
     const slot = Math.floor(i / halls.length);
     const start = dayStart + (o.firstLectureMin + slot * (o.lectureMin + o.gapMin)) * 60_000;
-    return { sessionId: `${c.courseId}-${o.day}`, courseId: c.courseId, hallId, start, end: start + o.lectureMin * 60_000 };
+    return {
+      sessionId: `${c.courseId}-${o.day}`,
+      courseId: c.courseId,
+      hallId,
+      start,
+      end: start + o.lectureMin * 60_000,
+    };
   });
   const usedCards = new Set<string>();
   const students: StudentRow[] = [];
@@ -89,8 +107,14 @@ export function seedStore(store: LocalStore, campus: Campus, now: number): void 
 /** CSV files of a campus, in the formats `hallgate import` reads. */
 export function campusCsv(campus: Campus): { roster: string; enrolments: string; timetable: string } {
   return {
-    roster: ['student_id,name,card_uid', ...campus.students.map((s) => `${s.studentId},${s.name},${s.cardUid ?? ''}`)].join('\n') + '\n',
-    enrolments: ['student_id,course_id', ...campus.enrolments.map((e) => `${e.studentId},${e.courseId}`)].join('\n') + '\n',
+    roster:
+      [
+        'student_id,name,card_uid',
+        ...campus.students.map((s) => `${s.studentId},${s.name},${s.cardUid ?? ''}`),
+      ].join('\n') + '\n',
+    enrolments:
+      ['student_id,course_id', ...campus.enrolments.map((e) => `${e.studentId},${e.courseId}`)].join('\n') +
+      '\n',
     timetable:
       [
         'session_id,course_id,hall_id,start,end,course_name',

@@ -41,7 +41,12 @@ export class SimulatedHall {
       while (this.next < plan.length && plan[this.next]!.ts === batchEnd) batch.push(plan[this.next++]!);
       clock.set(batchEnd);
       const results = pipeline.ingestMany(
-        batch.map((s) => ({ kind: 'swipe' as const, uid: s.uid, ts: s.ts, gate: { gateId: s.gateId, hallId: s.hallId, direction: s.direction } })),
+        batch.map((s) => ({
+          kind: 'swipe' as const,
+          uid: s.uid,
+          ts: s.ts,
+          gate: { gateId: s.gateId, hallId: s.hallId, direction: s.direction },
+        })),
       );
       results.forEach((r, i) => this.o.onResult?.(batch[i]!, r));
       n += batch.length;

@@ -64,9 +64,24 @@ export function planSwipes(campus: Campus, opts: Partial<BehaviourOptions> = {})
   const out: PlannedSwipe[] = [];
   const cardOf = new Map(campus.students.map((s) => [s.studentId, s.cardUid ?? '']));
   const sessionsByCourse = new Map(campus.sessions.map((s) => [s.courseId, s]));
-  const push = (ts: number, uid: string, hallId: string, direction: 'enter' | 'exit', intent: PlannedSwipe['intent'], studentId: string | null): void => {
+  const push = (
+    ts: number,
+    uid: string,
+    hallId: string,
+    direction: 'enter' | 'exit',
+    intent: PlannedSwipe['intent'],
+    studentId: string | null,
+  ): void => {
     const g = gatesOf(hallId);
-    out.push({ ts, uid, hallId, gateId: direction === 'enter' ? g.enter : g.exit, direction, intent, studentId });
+    out.push({
+      ts,
+      uid,
+      hallId,
+      gateId: direction === 'enter' ? g.enter : g.exit,
+      direction,
+      intent,
+      studentId,
+    });
   };
   for (const e of campus.enrolments) {
     const s = sessionsByCourse.get(e.courseId);
@@ -80,7 +95,14 @@ export function planSwipes(campus: Campus, opts: Partial<BehaviourOptions> = {})
     push(arrive, uid, s.hallId, 'enter', late ? 'late' : 'on_time', e.studentId);
     const r = rng.next();
     if (r < o.earlyExitPct) {
-      push(s.end - (o.earlyExitSec + rng.int(60, 30 * 60)) * 1000, uid, s.hallId, 'exit', 'early_exit', e.studentId);
+      push(
+        s.end - (o.earlyExitSec + rng.int(60, 30 * 60)) * 1000,
+        uid,
+        s.hallId,
+        'exit',
+        'early_exit',
+        e.studentId,
+      );
       continue;
     }
     if (r < o.earlyExitPct + o.breakPct) {
@@ -92,7 +114,8 @@ export function planSwipes(campus: Campus, opts: Partial<BehaviourOptions> = {})
   }
   // Students who walk into a session that is not one of theirs.
   const enrolled = new Map<string, Set<string>>();
-  for (const e of campus.enrolments) enrolled.set(e.studentId, (enrolled.get(e.studentId) ?? new Set()).add(e.courseId));
+  for (const e of campus.enrolments)
+    enrolled.set(e.studentId, (enrolled.get(e.studentId) ?? new Set()).add(e.courseId));
   for (const st of campus.students) {
     if (!rng.chance(o.unauthorizedPct) || !st.cardUid) continue;
     const foreign = campus.sessions.filter((s) => !enrolled.get(st.studentId)?.has(s.courseId));

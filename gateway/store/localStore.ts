@@ -101,8 +101,12 @@ export class LocalStore {
   private constructor(db: Database.Database) {
     this.db = db;
     this.stmts = {
-      studentByCard: db.prepare<[string], { student_id: string }>('SELECT student_id FROM students WHERE card_uid = ?'),
-      studentById: db.prepare<[string], { student_id: string }>('SELECT student_id FROM students WHERE student_id = ?'),
+      studentByCard: db.prepare<[string], { student_id: string }>(
+        'SELECT student_id FROM students WHERE card_uid = ?',
+      ),
+      studentById: db.prepare<[string], { student_id: string }>(
+        'SELECT student_id FROM students WHERE student_id = ?',
+      ),
       upsertStudent: db.prepare(
         `INSERT INTO students (student_id, name, card_uid, updated_at) VALUES (@studentId, @name, @cardUid, @now)
          ON CONFLICT(student_id) DO UPDATE SET name = excluded.name, card_uid = excluded.card_uid, updated_at = excluded.updated_at`,
@@ -112,19 +116,31 @@ export class LocalStore {
          ON CONFLICT(course_id) DO UPDATE SET name = excluded.name, overrides = excluded.overrides`,
       ),
       upsertEnrolment: db.prepare('INSERT OR IGNORE INTO enrolments (student_id, course_id) VALUES (?, ?)'),
-      upsertHall: db.prepare('INSERT INTO halls (hall_id, name) VALUES (?, ?) ON CONFLICT(hall_id) DO UPDATE SET name = excluded.name'),
+      upsertHall: db.prepare(
+        'INSERT INTO halls (hall_id, name) VALUES (?, ?) ON CONFLICT(hall_id) DO UPDATE SET name = excluded.name',
+      ),
       upsertSession: db.prepare(
         `INSERT INTO lecture_sessions (session_id, course_id, hall_id, start_ts, end_ts, day)
          VALUES (@sessionId, @courseId, @hallId, @start, @end, @day)
          ON CONFLICT(session_id) DO UPDATE SET course_id = excluded.course_id, hall_id = excluded.hall_id,
            start_ts = excluded.start_ts, end_ts = excluded.end_ts, day = excluded.day`,
       ),
-      enrolledCourses: db.prepare<[string], { course_id: string }>('SELECT course_id FROM enrolments WHERE student_id = ? ORDER BY course_id'),
-      enrolledStudents: db.prepare<[string], { student_id: string }>('SELECT student_id FROM enrolments WHERE course_id = ? ORDER BY student_id'),
-      sessionsOfDay: db.prepare<[string], { session_id: string; course_id: string; hall_id: string; start_ts: number; end_ts: number }>(
+      enrolledCourses: db.prepare<[string], { course_id: string }>(
+        'SELECT course_id FROM enrolments WHERE student_id = ? ORDER BY course_id',
+      ),
+      enrolledStudents: db.prepare<[string], { student_id: string }>(
+        'SELECT student_id FROM enrolments WHERE course_id = ? ORDER BY student_id',
+      ),
+      sessionsOfDay: db.prepare<
+        [string],
+        { session_id: string; course_id: string; hall_id: string; start_ts: number; end_ts: number }
+      >(
         'SELECT session_id, course_id, hall_id, start_ts, end_ts FROM lecture_sessions WHERE day = ? ORDER BY start_ts, session_id',
       ),
-      sessionsEndedBetween: db.prepare<[number, number], { session_id: string; course_id: string; day: string }>(
+      sessionsEndedBetween: db.prepare<
+        [number, number],
+        { session_id: string; course_id: string; day: string }
+      >(
         'SELECT session_id, course_id, day FROM lecture_sessions WHERE end_ts > ? AND end_ts <= ? ORDER BY end_ts',
       ),
       insertEvent: db.prepare(
@@ -140,7 +156,9 @@ export class LocalStore {
         `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
          FROM events WHERE hall_id = ? AND day = ? AND source = 'face' AND (student_id IS NULL OR student_id <> ?) ORDER BY ts, event_id`,
       ),
-      getRecord: db.prepare<[string, string], RecordRow>('SELECT * FROM attendance_records WHERE student_id = ? AND session_id = ?'),
+      getRecord: db.prepare<[string, string], RecordRow>(
+        'SELECT * FROM attendance_records WHERE student_id = ? AND session_id = ?',
+      ),
       putRecord: db.prepare(
         `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
            flags, explanations, event_ids, intervals, fingerprint, decided_at)
@@ -152,8 +170,13 @@ export class LocalStore {
            intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
       ),
       deleteIntervals: db.prepare('DELETE FROM presence_intervals WHERE student_id = ? AND session_id = ?'),
-      insertInterval: db.prepare('INSERT OR REPLACE INTO presence_intervals (student_id, session_id, from_ts, to_ts) VALUES (?, ?, ?, ?)'),
-      manual: db.prepare<[string, string], { status: string; note: string; decided_by: string; decided_at: number }>(
+      insertInterval: db.prepare(
+        'INSERT OR REPLACE INTO presence_intervals (student_id, session_id, from_ts, to_ts) VALUES (?, ?, ?, ?)',
+      ),
+      manual: db.prepare<
+        [string, string],
+        { status: string; note: string; decided_by: string; decided_at: number }
+      >(
         'SELECT status, note, decided_by, decided_at FROM manual_decisions WHERE student_id = ? AND session_id = ?',
       ),
       putManual: db.prepare(
@@ -165,7 +188,9 @@ export class LocalStore {
         `INSERT INTO invalid_attempts (event_id, reason, raw_id, gate_id, hall_id, ts, day)
          VALUES (@eventId, @reason, @rawId, @gateId, @hallId, @ts, @day) ON CONFLICT(event_id) DO NOTHING`,
       ),
-      getHll: db.prepare<[string, string], { registers: Buffer }>('SELECT registers FROM hll_sketches WHERE lecture_id = ? AND day = ?'),
+      getHll: db.prepare<[string, string], { registers: Buffer }>(
+        'SELECT registers FROM hll_sketches WHERE lecture_id = ? AND day = ?',
+      ),
       putHll: db.prepare(
         `INSERT INTO hll_sketches (lecture_id, day, registers, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(lecture_id, day) DO UPDATE SET registers = excluded.registers, updated_at = excluded.updated_at`,
@@ -187,7 +212,11 @@ export class LocalStore {
       db.pragma('busy_timeout = 5000');
       migrate(db, undefined, now);
     } catch (err) {
-      throw new HallgateError('STORE_OPEN_FAILED', `cannot open local store ${path}: ${(err as Error).message}`, { cause: err });
+      throw new HallgateError(
+        'STORE_OPEN_FAILED',
+        `cannot open local store ${path}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     return new LocalStore(db);
   }
@@ -207,7 +236,11 @@ export class LocalStore {
     this.stmts.upsertStudent.run({ ...s, now });
   }
   upsertCourse(c: CourseRow): void {
-    this.stmts.upsertCourse.run({ courseId: c.courseId, name: c.name, overrides: JSON.stringify(c.overrides) });
+    this.stmts.upsertCourse.run({
+      courseId: c.courseId,
+      name: c.name,
+      overrides: JSON.stringify(c.overrides),
+    });
   }
   upsertEnrolment(studentId: string, courseId: string): void {
     this.stmts.upsertEnrolment.run(studentId, courseId);
@@ -231,12 +264,25 @@ export class LocalStore {
   }
   /** Every card UID on the roster (for the Bloom filter). */
   *cardUids(): Generator<string> {
-    for (const r of this.db.prepare('SELECT card_uid FROM students WHERE card_uid IS NOT NULL').iterate() as Iterable<{ card_uid: string }>) {
+    for (const r of this.db
+      .prepare('SELECT card_uid FROM students WHERE card_uid IS NOT NULL')
+      .iterate() as Iterable<{ card_uid: string }>) {
       yield r.card_uid;
     }
   }
-  counts(): { students: number; courses: number; enrolments: number; sessions: number; events: number; records: number; invalid: number; outbox: number; deadLetters: number } {
-    const n = (t: string): number => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+  counts(): {
+    students: number;
+    courses: number;
+    enrolments: number;
+    sessions: number;
+    events: number;
+    records: number;
+    invalid: number;
+    outbox: number;
+    deadLetters: number;
+  } {
+    const n = (t: string): number =>
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
     return {
       students: n('students'),
       courses: n('courses'),
@@ -258,7 +304,10 @@ export class LocalStore {
   }
   courseOverrides(): Record<string, Partial<Thresholds>> {
     const out: Record<string, Partial<Thresholds>> = {};
-    for (const r of this.db.prepare('SELECT course_id, overrides FROM courses').all() as { course_id: string; overrides: string }[]) {
+    for (const r of this.db.prepare('SELECT course_id, overrides FROM courses').all() as {
+      course_id: string;
+      overrides: string;
+    }[]) {
       const o = JSON.parse(r.overrides) as Partial<Thresholds>;
       if (Object.keys(o).length > 0) out[r.course_id] = o;
     }
@@ -278,7 +327,10 @@ export class LocalStore {
     }
     return s;
   }
-  sessionsEndedBetween(fromExclusive: number, toInclusive: number): { sessionId: string; courseId: string; day: string }[] {
+  sessionsEndedBetween(
+    fromExclusive: number,
+    toInclusive: number,
+  ): { sessionId: string; courseId: string; day: string }[] {
     return this.stmts.sessionsEndedBetween
       .all(fromExclusive, toInclusive)
       .map((r) => ({ sessionId: r.session_id, courseId: r.course_id, day: r.day }));
@@ -324,8 +376,17 @@ export class LocalStore {
     return prev ? 'updated' : 'inserted';
   }
 
-  private writeRecord(r: AttendanceRecord, version: number, fingerprint: string, now: number, manual: boolean, note?: string): void {
-    const session = this.db.prepare<[string], { day: string }>('SELECT day FROM lecture_sessions WHERE session_id = ?').get(r.sessionId);
+  private writeRecord(
+    r: AttendanceRecord,
+    version: number,
+    fingerprint: string,
+    now: number,
+    manual: boolean,
+    note?: string,
+  ): void {
+    const session = this.db
+      .prepare<[string], { day: string }>('SELECT day FROM lecture_sessions WHERE session_id = ?')
+      .get(r.sessionId);
     const day = session?.day ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
     this.stmts.putRecord.run({
       studentId: r.studentId,
@@ -345,7 +406,11 @@ export class LocalStore {
     });
     this.stmts.deleteIntervals.run(r.studentId, r.sessionId);
     for (const iv of r.intervals) this.stmts.insertInterval.run(r.studentId, r.sessionId, iv.from, iv.to);
-    this.stmts.outbox.run('record', JSON.stringify({ ...r, day, version, decidedAt: now, manual, ...(note ? { note } : {}) }), now);
+    this.stmts.outbox.run(
+      'record',
+      JSON.stringify({ ...r, day, version, decidedAt: now, manual, ...(note ? { note } : {}) }),
+      now,
+    );
   }
 
   getRecord(studentId: string, sessionId: string): StoredRecord | undefined {
@@ -402,10 +467,21 @@ export class LocalStore {
    * A reviewer's decision: replaces the record's status, keeps who and why,
    * bumps the version (synced as an update); the engine never overwrites it.
    */
-  resolveManually(studentId: string, sessionId: string, status: AttendanceStatus, note: string, by: string, now: number): StoredRecord {
+  resolveManually(
+    studentId: string,
+    sessionId: string,
+    status: AttendanceStatus,
+    note: string,
+    by: string,
+    now: number,
+  ): StoredRecord {
     return this.tx(() => {
       const prev = this.stmts.getRecord.get(studentId, sessionId);
-      if (!prev) throw new HallgateError('RECORD_NOT_FOUND', `no record for student ${studentId} in session ${sessionId}`);
+      if (!prev)
+        throw new HallgateError(
+          'RECORD_NOT_FOUND',
+          `no record for student ${studentId} in session ${sessionId}`,
+        );
       this.stmts.putManual.run(studentId, sessionId, status, note, by, now);
       const rec = this.toStored(prev);
       const updated: AttendanceRecord = {
@@ -433,7 +509,9 @@ export class LocalStore {
   listInvalid(day?: string): (InvalidAttempt & { day: string })[] {
     const sql = `SELECT event_id AS eventId, reason, raw_id AS rawId, gate_id AS gateId, hall_id AS hallId, ts, day
                  FROM invalid_attempts ${day ? 'WHERE day = ?' : ''} ORDER BY ts`;
-    return (day ? this.db.prepare(sql).all(day) : this.db.prepare(sql).all()) as (InvalidAttempt & { day: string })[];
+    return (day ? this.db.prepare(sql).all(day) : this.db.prepare(sql).all()) as (InvalidAttempt & {
+      day: string;
+    })[];
   }
 
   loadHll(lectureId: string, day: string): Buffer | undefined {
@@ -441,21 +519,32 @@ export class LocalStore {
   }
   saveHll(lectureId: string, day: string, registers: Buffer, now: number): void {
     this.stmts.putHll.run(lectureId, day, registers, now);
-    this.stmts.outbox.run('hll', JSON.stringify({ lectureId, day, registers: registers.toString('base64') }), now);
+    this.stmts.outbox.run(
+      'hll',
+      JSON.stringify({ lectureId, day, registers: registers.toString('base64') }),
+      now,
+    );
   }
   /** Exact number of distinct students present (for any time) in a lecture (course) on a day. */
   exactUniqueCount(lectureId: string, day: string): number {
     const row = this.db
-      .prepare('SELECT COUNT(DISTINCT student_id) AS n FROM attendance_records WHERE course_id = ? AND day = ? AND minutes_present > 0')
+      .prepare(
+        'SELECT COUNT(DISTINCT student_id) AS n FROM attendance_records WHERE course_id = ? AND day = ? AND minutes_present > 0',
+      )
       .get(lectureId, day) as { n: number };
     return row.n;
   }
 
   getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
+      ?.value;
   }
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 
   deadLetter(source: string, reason: string, payload: string, now: number): void {

@@ -32,9 +32,22 @@ describe('end to end: badge frames on a real serial line to classified records',
     const daemon = await startCli(['run', '--config', cfgPath], /gateway running/, { LOG_LEVEL: 'info' });
     const exited = new Promise<number | null>((r) => daemon.child.once('exit', r));
     after(() => daemon.child.kill('SIGKILL'));
-    await waitFor(() => /"state":"open"|reader open|opened/.test(daemon.output()), 'reader open', 20_000).catch(() => undefined);
+    await waitFor(
+      () => /"state":"open"|reader open|opened/.test(daemon.output()),
+      'reader open',
+      20_000,
+    ).catch(() => undefined);
 
-    const fed = await runCli(['simulate', '--config', cfgPath, '--device', pty.writerPath, '--rate', '200', ...campus]);
+    const fed = await runCli([
+      'simulate',
+      '--config',
+      cfgPath,
+      '--device',
+      pty.writerPath,
+      '--rate',
+      '200',
+      ...campus,
+    ]);
     assert.equal(fed.code, 0, fed.stderr);
     const written = Number(/wrote (\d+) em4100 frame/.exec(fed.stdout)?.[1]);
     assert.ok(written > 50, fed.stdout);
@@ -48,7 +61,10 @@ describe('end to end: badge frames on a real serial line to classified records',
     const ro = new Database(db, { readonly: true, fileMustExist: true });
     after(() => ro.close());
     const count = (sql: string): number => (ro.prepare(sql).get() as { n: number }).n;
-    await waitFor(() => count('SELECT COUNT(*) n FROM events') === written + 1, `${written + 1} events stored`);
+    await waitFor(
+      () => count('SELECT COUNT(*) n FROM events') === written + 1,
+      `${written + 1} events stored`,
+    );
 
     daemon.child.kill('SIGTERM');
     assert.equal(await exited, 0, daemon.output());
@@ -56,11 +72,18 @@ describe('end to end: badge frames on a real serial line to classified records',
     const unknown = count('SELECT COUNT(*) n FROM events WHERE student_id IS NULL');
     assert.ok(unknown >= 2, 'the simulator sent unknown cards');
     assert.equal(count('SELECT COUNT(*) n FROM invalid_attempts'), unknown);
-    assert.ok(count("SELECT COUNT(*) n FROM dead_letters WHERE source = 'serial:r1'") >= 1, 'garbage quarantined');
+    assert.ok(
+      count("SELECT COUNT(*) n FROM dead_letters WHERE source = 'serial:r1'") >= 1,
+      'garbage quarantined',
+    );
 
     const recs = await runCli(['records', '--config', cfgPath, '--json']);
     assert.equal(recs.code, 0, recs.stderr);
-    const records = JSON.parse(recs.stdout) as { studentId: string; status: string; explanations: unknown[] }[];
+    const records = JSON.parse(recs.stdout) as {
+      studentId: string;
+      status: string;
+      explanations: unknown[];
+    }[];
     assert.ok(records.length > 0);
     for (const r of records) assert.ok(r.explanations.length > 0, 'every record says why');
     const inv = await runCli(['invalid', '--config', cfgPath, '--json']);

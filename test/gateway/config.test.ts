@@ -23,7 +23,10 @@ describe('configuration', () => {
   });
 
   it('reads YAML and JSON files', () => {
-    const y = loadConfig(file('a.yaml', 'gateway:\n  id: gw-7\nreaders:\n  - id: r1\n    path: /dev/ttyUSB0\n    gateId: G1\n'), {});
+    const y = loadConfig(
+      file('a.yaml', 'gateway:\n  id: gw-7\nreaders:\n  - id: r1\n    path: /dev/ttyUSB0\n    gateId: G1\n'),
+      {},
+    );
     assert.equal(y.gateway.id, 'gw-7');
     assert.equal(y.readers[0]!.baudRate, 9600);
     assert.equal(y.readers[0]!.protocol, 'em4100');
@@ -53,7 +56,10 @@ describe('configuration', () => {
   });
 
   it('reports every problem at once with field, value and what was expected', () => {
-    const p = file('bad.yaml', 'gateway:\n  id: "has space"\nreaders:\n  - id: r\n    baudRate: -1\n    gateId: g\nthresholds:\n  graceSec: soon\n  minPresenceRatio: 2\n');
+    const p = file(
+      'bad.yaml',
+      'gateway:\n  id: "has space"\nreaders:\n  - id: r\n    baudRate: -1\n    gateId: g\nthresholds:\n  graceSec: soon\n  minPresenceRatio: 2\n',
+    );
     let err: unknown;
     try {
       loadConfig(p, { HALLGATE_LOG__LEVEL: 'loud' });
@@ -74,8 +80,14 @@ describe('configuration', () => {
   });
 
   it('rejects a corrupt file with a clear error', () => {
-    assert.throws(() => loadConfig(file('corrupt.yaml', 'gateway: [unclosed\n  : :'), {}), (e: unknown) => e instanceof ConfigError && /valid YAML/.test(e.message));
-    assert.throws(() => loadConfig(file('scalar.yaml', '42\n'), {}), (e: unknown) => e instanceof ConfigError && /a mapping/.test(e.message));
+    assert.throws(
+      () => loadConfig(file('corrupt.yaml', 'gateway: [unclosed\n  : :'), {}),
+      (e: unknown) => e instanceof ConfigError && /valid YAML/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig(file('scalar.yaml', '42\n'), {}),
+      (e: unknown) => e instanceof ConfigError && /a mapping/.test(e.message),
+    );
     assert.throws(() => loadConfig(join(dir, 'missing.yaml'), {}), { code: 'CONFIG_UNREADABLE' });
   });
 

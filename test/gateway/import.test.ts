@@ -43,17 +43,28 @@ describe('import', () => {
 
   it('imports JSON arrays with either key style', () => {
     const store = setup();
-    const f = file('roster.json', JSON.stringify([{ studentId: 'S1', cardUid: 'ABCDEF0123' }, { student_id: 'S2' }, 'nope']));
+    const f = file(
+      'roster.json',
+      JSON.stringify([{ studentId: 'S1', cardUid: 'ABCDEF0123' }, { student_id: 'S2' }, 'nope']),
+    );
     const r = importFile(store, 'roster', f, 1);
     assert.equal(r.imported, 2);
-    assert.deepEqual(r.errors.map((e) => e.line), [3]);
+    assert.deepEqual(
+      r.errors.map((e) => e.line),
+      [3],
+    );
     store.close();
   });
 
   it('rejects enrolments of unknown students and keeps the rest', () => {
     const store = setup();
     importFile(store, 'roster', file('r.csv', 'student_id\nS1\n'), 1);
-    const r = importFile(store, 'enrolments', file('e.csv', 'student_id,course_id\nS1,C101\nS9,C101\nS1,\n'), 1);
+    const r = importFile(
+      store,
+      'enrolments',
+      file('e.csv', 'student_id,course_id\nS1,C101\nS9,C101\nS1,\n'),
+      1,
+    );
     assert.equal(r.imported, 1);
     assert.match(r.errors[0]!.reason, /unknown student S9/);
     assert.match(r.errors[1]!.reason, /courseid: missing/);
@@ -86,7 +97,13 @@ describe('import', () => {
     const r = importFile(
       store,
       'courses',
-      file('c.json', JSON.stringify([{ course_id: 'C101', name: 'Intro', overrides: { graceSec: 60 } }, { course_id: 'C102', overrides: { bogus: 1 } }])),
+      file(
+        'c.json',
+        JSON.stringify([
+          { course_id: 'C101', name: 'Intro', overrides: { graceSec: 60 } },
+          { course_id: 'C102', overrides: { bogus: 1 } },
+        ]),
+      ),
       1,
     );
     assert.equal(r.imported, 1);

@@ -23,25 +23,58 @@ function setup(): { core: GatewayCore; clock: ManualClock } {
   const core = new GatewayCore(cfg, clock, silentLogger());
   const s = core.store;
   s.tx(() => {
-    for (const [id, card] of Object.entries(CARDS)) s.upsertStudent({ studentId: id, name: id, cardUid: card }, 0);
+    for (const [id, card] of Object.entries(CARDS))
+      s.upsertStudent({ studentId: id, name: id, cardUid: card }, 0);
     s.upsertCourse({ courseId: 'C101', name: 'Algorithms', overrides: {} });
     s.upsertCourse({ courseId: 'C102', name: 'Databases', overrides: {} });
     s.upsertEnrolment('S1', 'C101');
     s.upsertEnrolment('S2', 'C101');
     s.upsertEnrolment('S3', 'C102');
-    s.upsertSession({ sessionId: 'L1', courseId: 'C101', hallId: 'HALL-A', start: T('09:00'), end: T('10:30') });
-    s.upsertSession({ sessionId: 'L2', courseId: 'C102', hallId: 'HALL-B', start: T('09:00'), end: T('10:30') });
+    s.upsertSession({
+      sessionId: 'L1',
+      courseId: 'C101',
+      hallId: 'HALL-A',
+      start: T('09:00'),
+      end: T('10:30'),
+    });
+    s.upsertSession({
+      sessionId: 'L2',
+      courseId: 'C102',
+      hallId: 'HALL-B',
+      start: T('09:00'),
+      end: T('10:30'),
+    });
   });
   core.rebuildBloom();
   return { core, clock };
 }
-const swipe = (student: string, hhmm: string, gate: GateInfo = IN): IngestInput => ({ kind: 'swipe', uid: CARDS[student] ?? student, ts: T(hhmm), gate });
+const swipe = (student: string, hhmm: string, gate: GateInfo = IN): IngestInput => ({
+  kind: 'swipe',
+  uid: CARDS[student] ?? student,
+  ts: T(hhmm),
+  gate,
+});
 
 describe('ingest pipeline', () => {
   const cases: { name: string; swipes: IngestInput[]; until: string; expect: Record<string, string> }[] = [
-    { name: 'on time and stays', swipes: [swipe('S1', '08:58'), swipe('S1', '10:31', OUT)], until: '11:00', expect: { 'S1/L1': 'present', 'S2/L1': 'absent' } },
-    { name: 'late arrival', swipes: [swipe('S1', '09:12'), swipe('S1', '10:31', OUT)], until: '11:00', expect: { 'S1/L1': 'late' } },
-    { name: 'wrong hall', swipes: [swipe('S3', '09:00'), swipe('S3', '10:30', OUT)], until: '11:00', expect: { 'S3/L1': 'unauthorized', 'S3/L2': 'absent' } },
+    {
+      name: 'on time and stays',
+      swipes: [swipe('S1', '08:58'), swipe('S1', '10:31', OUT)],
+      until: '11:00',
+      expect: { 'S1/L1': 'present', 'S2/L1': 'absent' },
+    },
+    {
+      name: 'late arrival',
+      swipes: [swipe('S1', '09:12'), swipe('S1', '10:31', OUT)],
+      until: '11:00',
+      expect: { 'S1/L1': 'late' },
+    },
+    {
+      name: 'wrong hall',
+      swipes: [swipe('S3', '09:00'), swipe('S3', '10:30', OUT)],
+      until: '11:00',
+      expect: { 'S3/L1': 'unauthorized', 'S3/L2': 'absent' },
+    },
   ];
   for (const c of cases) {
     it(`classifies: ${c.name}`, () => {
@@ -55,7 +88,7 @@ describe('ingest pipeline', () => {
         const [student, session] = key.split('/') as [string, string];
         const r = core.store.getRecord(student, session);
         assert.equal(r?.status, status, `${key}: ${JSON.stringify(r?.explanations)}`);
-        assert.ok(r.explanations.length > 0);
+        assert.ok(r!.explanations.length > 0);
       }
       core.close();
     });
@@ -112,7 +145,10 @@ describe('ingest pipeline', () => {
     core.store.db.pragma(`max_page_count = ${pages}`); // SQLite now answers SQLITE_FULL
     const burst = Array.from({ length: 50 }, (_, i) => swipe('S1', `09:${String(i).padStart(2, '0')}`));
     const results = core.pipeline.ingestMany(burst);
-    assert.ok(results.every((r) => r.kind === 'deferred'), 'all deferred');
+    assert.ok(
+      results.every((r) => r.kind === 'deferred'),
+      'all deferred',
+    );
     assert.match(results[0]!.kind === 'deferred' ? results[0].error : '', /full/);
     assert.equal(core.pipeline.stats().storeErrors, 1);
     assert.equal(core.pipeline.replaySpool(), 0, 'still full');

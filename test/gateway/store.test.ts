@@ -12,23 +12,51 @@ let n = 0;
 const open = (): LocalStore => LocalStore.open(join(dir, `s${n++}.db`), 0);
 
 function ev(over: Partial<IdentityEvent> = {}): IdentityEvent {
-  return { eventId: 'e1', source: 'rfid', studentId: 'S1', rawId: 'AA', gateId: 'G1', hallId: 'H1', direction: 'enter', ts: Date.parse('2026-03-19T09:00:00Z'), ...over };
+  return {
+    eventId: 'e1',
+    source: 'rfid',
+    studentId: 'S1',
+    rawId: 'AA',
+    gateId: 'G1',
+    hallId: 'H1',
+    direction: 'enter',
+    ts: Date.parse('2026-03-19T09:00:00Z'),
+    ...over,
+  };
 }
 function rec(over: Partial<AttendanceRecord> = {}): AttendanceRecord {
-  return { studentId: 'S1', sessionId: 'L1', courseId: 'C1', hallId: 'H1', status: 'present', minutesPresent: 90, intervals: [], flags: [], explanations: [], eventIds: ['e1'], ...over };
+  return {
+    studentId: 'S1',
+    sessionId: 'L1',
+    courseId: 'C1',
+    hallId: 'H1',
+    status: 'present',
+    minutesPresent: 90,
+    intervals: [],
+    flags: [],
+    explanations: [],
+    eventIds: ['e1'],
+    ...over,
+  };
 }
-const outboxKinds = (s: LocalStore): string[] => (s.db.prepare('SELECT kind FROM outbox ORDER BY seq').all() as { kind: string }[]).map((r) => r.kind);
+const outboxKinds = (s: LocalStore): string[] =>
+  (s.db.prepare('SELECT kind FROM outbox ORDER BY seq').all() as { kind: string }[]).map((r) => r.kind);
 
 describe('local store', () => {
   it('applies migrations once, in WAL mode', () => {
     const path = join(dir, 'mig.db');
     const a = LocalStore.open(path, 0);
     assert.equal(a.db.pragma('journal_mode', { simple: true }), 'wal');
-    const applied = (a.db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((r) => r.name);
+    const applied = (a.db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     assert.ok(applied.includes('001_core.sql'));
     a.close();
     const b = LocalStore.open(path, 0);
-    assert.equal((b.db.prepare('SELECT COUNT(*) n FROM schema_migrations').get() as { n: number }).n, applied.length);
+    assert.equal(
+      (b.db.prepare('SELECT COUNT(*) n FROM schema_migrations').get() as { n: number }).n,
+      applied.length,
+    );
     b.close();
   });
 
@@ -38,7 +66,10 @@ describe('local store', () => {
     assert.equal(s.insertEvent(ev(), 2), false);
     assert.equal(s.counts().events, 1);
     assert.deepEqual(outboxKinds(s), ['event']);
-    assert.deepEqual(s.eventsOfStudentDay('S1', '2026-03-19').map((e) => e.eventId), ['e1']);
+    assert.deepEqual(
+      s.eventsOfStudentDay('S1', '2026-03-19').map((e) => e.eventId),
+      ['e1'],
+    );
     s.close();
   });
 
@@ -69,7 +100,11 @@ describe('local store', () => {
 
   it('loses no committed event and leaves no partial row when the writer is killed mid-write', async () => {
     const path = join(dir, 'crash.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/storeWriter.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/storeWriter.ts'), path],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const committed: string[] = [];
     const rl = createInterface({ input: child.stdout });
     await new Promise<void>((resolve) => {
@@ -84,7 +119,9 @@ describe('local store', () => {
     await new Promise((r) => child.once('exit', r));
     const s = LocalStore.open(path, 0);
     assert.equal(s.db.pragma('integrity_check', { simple: true }), 'ok');
-    const ids = new Set((s.db.prepare('SELECT event_id FROM events').all() as { event_id: string }[]).map((r) => r.event_id));
+    const ids = new Set(
+      (s.db.prepare('SELECT event_id FROM events').all() as { event_id: string }[]).map((r) => r.event_id),
+    );
     for (const id of committed) assert.ok(ids.has(id), `committed ${id} lost`);
     // Each transaction wrote an event, an invalid attempt and two outbox rows: all or nothing.
     const c = s.counts();

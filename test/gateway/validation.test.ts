@@ -7,7 +7,8 @@ import { UniqueCounter } from '../../gateway/validation/uniqueCounter.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const dir = tempDir();
-const ids = (n: number, prefix = 'C'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(9, '0')}`);
+const ids = (n: number, prefix = 'C'): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(9, '0')}`);
 
 describe('roster Bloom filter', () => {
   it('never says "unknown" for a roster id, and keeps false positives near the configured rate', () => {
@@ -58,7 +59,8 @@ describe('unique counter (HyperLogLog)', () => {
     const c2 = new UniqueCounter(b, 12);
     assert.equal(c2.estimate('C101', '2026-03-19'), before);
     assert.equal(c2.add('C101', '2026-03-19', 'S000000001'), false, 'a known student changes no register');
-    const hllRows = (b.db.prepare("SELECT COUNT(*) n FROM outbox WHERE kind = 'hll'").get() as { n: number }).n;
+    const hllRows = (b.db.prepare("SELECT COUNT(*) n FROM outbox WHERE kind = 'hll'").get() as { n: number })
+      .n;
     assert.equal(hllRows, 1);
     b.close();
   });

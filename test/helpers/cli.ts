@@ -12,7 +12,10 @@ export interface CliResult {
 /** Runs `hallgate ARGS` as a real process and collects its output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HALLGATE, ...args], { env: { ...process.env, LOG_PRETTY: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HALLGATE, ...args], {
+      env: { ...process.env, LOG_PRETTY: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,9 +32,17 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
 }
 
 /** Starts `hallgate ARGS` in the background; resolves once a stdout line matches `ready`. */
-export function startCli(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<{ child: ChildProcess; output: () => string }> {
+export function startCli(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HALLGATE, ...args], { env: { ...process.env, LOG_PRETTY: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HALLGATE, ...args], {
+      env: { ...process.env, LOG_PRETTY: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let done = false;
     const timer = setTimeout(() => {
