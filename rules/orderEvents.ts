@@ -53,9 +53,10 @@ export function identityOf(e: IdentityEvent): string {
 /**
  * Sorts events chronologically (see compareEvents), keeps one copy per eventId,
  * and collapses bursts: an event with the same identity, source, gate and
- * direction as one seen at most debounceSec earlier is dropped. The window is
- * measured from the previous event of the burst (dropped or not), so a camera
- * that keeps recognising a person standing in the door yields one event.
+ * direction as the last KEPT one, at most debounceSec after it, is dropped. The
+ * window runs from the first event of a burst (not chained from the previous
+ * repeat), so adding a repeat never changes which other events survive; a
+ * camera that keeps recognising a person yields one event per window.
  * Source and direction are part of the key on purpose: a badge and a face are
  * paired later, not collapsed, and "in" then "out" are two acts.
  */
@@ -73,7 +74,6 @@ export function orderEvents(events: readonly IdentityEvent[], debounceSec: numbe
     const prev = last.get(key);
     if (prev !== undefined && e.ts - prev.ts <= windowMs) {
       debounced.push({ event: e, keptEventId: prev.keptEventId });
-      prev.ts = e.ts;
       continue;
     }
     last.set(key, { ts: e.ts, keptEventId: e.eventId });
