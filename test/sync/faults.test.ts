@@ -70,7 +70,9 @@ describe('sync fault tolerance (real mosquitto)', () => {
 
   const gatewayDb = (name: string) => {
     const db = openGatewayDb(join(dir, `${name}.db`));
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+      db.close();
+    });
     return db;
   };
 
