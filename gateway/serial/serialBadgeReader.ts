@@ -12,6 +12,7 @@ import type {
 } from './badgeReader.ts';
 import { SwipeDebouncer } from './debounce.ts';
 import { createFrameDecoder, type DecodeResult, type FrameDecoder, type Protocol } from './frameDecoder.ts';
+import { hangupAwareBinding } from './hangupAwareBinding.ts';
 import { DEFAULT_LINE_LIMITS, type LineLimits } from './lineFrame.ts';
 import { DEFAULT_RECONNECT, backoffDelay, type BackoffOptions } from './reconnectBackoff.ts';
 
@@ -152,7 +153,17 @@ export class SerialBadgeReader implements BadgeReader {
     let port: SerialPort;
     try {
       const { path, baudRate, parity, dataBits, stopBits } = this.opts;
-      port = new SerialPort({ path, baudRate, parity, dataBits, stopBits, autoOpen: false });
+      // SerialPort takes `binding` at run time (it overrides the detected one), though its type omits it.
+      const options = {
+        path,
+        baudRate,
+        parity,
+        dataBits,
+        stopBits,
+        autoOpen: false,
+        binding: hangupAwareBinding,
+      };
+      port = new SerialPort(options);
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     } catch (err) {
       if (!this.running) return;
