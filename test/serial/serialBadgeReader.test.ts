@@ -12,14 +12,7 @@ import { encodeLine } from '../../gateway/serial/lineFrame.ts';
 import type { BadFrameReason } from '../../gateway/serial/badgeReader.ts';
 import type { SerialBadgeReaderOptions } from '../../gateway/serial/serialBadgeReader.ts';
 import { ptyPairPaths, startPtyPair, type PtyPair } from '../helpers/ptyPair.ts';
-import {
-  FarEnd,
-  readerOptions,
-  recordedReader,
-  seededRandom,
-  waitUntil,
-  type RecordedReader,
-} from './readerHarness.ts';
+import { FarEnd, readerOptions, recordedReader, seededRandom, waitUntil } from './readerHarness.ts';
 
 /** A reader on a fresh pty pair, plus the far end to write from; all torn down by `done()`. */
 async function rig(
