@@ -40,7 +40,14 @@ export function classifyStudentDay(input: StudentDayInput): StudentDayResult {
     0,
   ).events;
   const { passages, mismatches } = pairCardFace(ordered.events, otherFaces, base.pairingWindowSec);
-  const timetable = buildTimetable(input.sessions, input.enrolledCourseIds, base, input.courseOverrides);
+  const hallsSeen = new Set(own.map((e) => e.hallId));
+  const timetable = buildTimetable(
+    input.sessions,
+    input.enrolledCourseIds,
+    hallsSeen,
+    base,
+    input.courseOverrides,
+  );
   const { intervals, orphanExits } = tracePresence(passages, timetable, input.now);
   const day: DayContext = {
     studentId: input.studentId,

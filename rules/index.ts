@@ -1,5 +1,6 @@
 export { classifyStudentDay } from './classifyStudentDay.ts';
 export { invalidAttempts } from './invalidAttempts.ts';
+export { unpairedFaces } from './unpairedFaces.ts';
 export { defaultThresholds, effectiveThresholds } from './defaultThresholds.ts';
 export { compareEvents, orderEvents } from './orderEvents.ts';
 export { STATUS_PRIORITY } from './decideStatus.ts';

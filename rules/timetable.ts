@@ -26,20 +26,27 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else list.push(v);
 }
 
+/**
+ * Indexes the sessions that can matter for this student: those of enrolled
+ * courses, and every session in the halls the student was seen in. (The
+ * gateway passes the whole day's timetable; the rest is never looked at.)
+ */
 export function buildTimetable(
   sessions: readonly LectureSession[],
   enrolledCourseIds: readonly string[],
+  hallsSeen: ReadonlySet<string>,
   base: Thresholds,
   overrides: Record<string, Partial<Thresholds>> | undefined,
 ): Timetable {
+  const enrolledCourses = new Set(enrolledCourseIds);
+  const relevant = sessions.filter((s) => enrolledCourses.has(s.courseId) || hallsSeen.has(s.hallId));
   const seen = new Set<string>();
   const all: LectureSession[] = [];
-  for (const s of [...sessions].sort(compareSessions)) {
+  for (const s of relevant.sort(compareSessions)) {
     if (seen.has(s.sessionId)) continue;
     seen.add(s.sessionId);
     all.push(s);
   }
-  const enrolledCourses = new Set(enrolledCourseIds);
   const enrolled: LectureSession[] = [];
   const byHall = new Map<string, LectureSession[]>();
   const enrolledByHall = new Map<string, LectureSession[]>();

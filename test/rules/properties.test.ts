@@ -15,14 +15,14 @@ const sessions = [
 
 const eventArb = fc.record({
   sec: fc.integer({ min: 0, max: 5 * 3600 }),
-  dir: fc.constantFrom('enter', 'exit', 'unknown') as fc.Arbitrary<'enter' | 'exit' | 'unknown'>,
-  source: fc.constantFrom('rfid', 'face') as fc.Arbitrary<'rfid' | 'face'>,
+  dir: fc.constantFrom<'enter' | 'exit' | 'unknown'>('enter', 'exit', 'unknown'),
+  source: fc.constantFrom<'rfid' | 'face'>('rfid', 'face'),
   hall: fc.constantFrom('H1', 'H2', 'H3', 'H4'),
   gate: fc.constantFrom('G1', 'G2'),
   confidence: fc.constantFrom(0.5, 0.6, 0.95),
 });
 
-function toEvents(specs: fc.RecordValue<typeof eventArb>[], student = 'S1', prefix = 'e'): IdentityEvent[] {
+function toEvents(specs: EventSpec[], student = 'S1', prefix = 'e'): IdentityEvent[] {
   return specs.map((s, i) => {
     const e: IdentityEvent = {
       eventId: `${prefix}${i}`,
@@ -39,16 +39,20 @@ function toEvents(specs: fc.RecordValue<typeof eventArb>[], student = 'S1', pref
   });
 }
 
+type EventSpec = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
+
 const dayArb = fc.record({
   events: fc.array(eventArb, { maxLength: 30 }),
   others: fc.array(eventArb, { maxLength: 6 }),
   enrolled: fc.subarray(['C1', 'C2', 'C3']),
   nowSec: fc.oneof(fc.constant(16 * 3600), fc.integer({ min: 0, max: 5 * 3600 })),
-  missingExit: fc.constantFrom('until_end', 'flag') as fc.Arbitrary<'until_end' | 'flag'>,
+  missingExit: fc.constantFrom<'until_end' | 'flag'>('until_end', 'flag'),
 });
 
+type DaySpec = typeof dayArb extends fc.Arbitrary<infer T> ? T : never;
+
 /** A day as the gateway sees it at "now": only events that already happened. */
-function build(d: fc.RecordValue<typeof dayArb>): StudentDayInput {
+function build(d: DaySpec): StudentDayInput {
   const now = at('08:30') + d.nowSec * 1000;
   return input({
     sessions,
