@@ -168,7 +168,8 @@ export class SerialBadgeReader implements BadgeReader {
     } catch (err) {
       if (!this.running) return;
       this.counters.openFailures++;
-      this.lost(toError(err), 'open failed');
+      const msg = `cannot open ${this.opts.path}: ${toError(err).message}`;
+      this.lost(new HallgateError('SERIAL_OPEN_FAILED', msg, { cause: err }), 'open failed');
       return;
     }
     if (!this.running) {
@@ -196,7 +197,9 @@ export class SerialBadgeReader implements BadgeReader {
     if (port.isOpen)
       closePort(port).catch((e: unknown) => this.log.debug({ err: e }, 'closing a failed port failed'));
     this.decode(this.decoder?.flush() ?? []);
-    if (this.running) this.lost(err, 'serial port lost');
+    const msg = `lost ${this.opts.path}: ${err.message}`;
+    if (this.running)
+      this.lost(new HallgateError('SERIAL_DISCONNECTED', msg, { cause: err }), 'serial port lost');
   }
 
   private detach(port: SerialPort): void {

@@ -320,7 +320,7 @@ describe('SerialBadgeReader reconnection', () => {
         rec.states.map((s) => s.state),
         ['connecting', 'open', 'reconnecting', 'open'],
       );
-      assert.ok(rec.states[2]?.error instanceof Error, 'reconnecting carries the error');
+      assert.equal((rec.states[2]?.error as { code?: string } | undefined)?.code, 'SERIAL_DISCONNECTED');
       await far.write(encodeEm4100('00000000B2'));
       await waitUntil(() => rec.swipes.length === 2, 'swipe after reconnection');
       assert.deepEqual(
@@ -362,6 +362,7 @@ describe('SerialBadgeReader reconnection', () => {
         rec.states.map((s) => s.state),
         ['connecting', 'reconnecting'],
       );
+      assert.equal((rec.states[1]?.error as { code?: string } | undefined)?.code, 'SERIAL_OPEN_FAILED');
       pair = await startPtyPair({ dir });
       await waitUntil(() => rec.states.at(-1)?.state === 'open', 'open once the device appears');
       await far.write(encodeEm4100('00000000C3'));
