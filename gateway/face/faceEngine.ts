@@ -41,6 +41,8 @@ export interface FaceEngine {
   readonly modelVersion: string;
   /** Length of the vectors embed() returns. */
   readonly embeddingSize: number;
+  /** Match threshold and margin that suit this engine's embeddings (cosine scales differ per model). */
+  readonly matchDefaults: { threshold: number; margin: number };
   /** Loads (and verifies) the models. Throws a HallgateError on a bad model. */
   load(): Promise<void>;
   /** Faces in the image, best first. */

@@ -3,7 +3,7 @@ import { alignmentTransform, warpToChw } from './align.ts';
 import type { Box, DetectedFace, FaceEngine, FivePoints, Point, RgbImage } from './faceEngine.ts';
 import { DEFAULT_ONNX_MODEL_DIR, loadVerifiedModel, readManifest } from './modelManifest.ts';
 import { nms } from './nms.ts';
-import { toChw, toGray, type Region } from './resample.ts';
+import { regionToChw, toGray, type Region } from './resample.ts';
 import { HallgateError } from '../errors.ts';
 
 export interface OnnxEngineOptions {
@@ -36,6 +36,7 @@ const EMB_SIZE = 112;
 export class OnnxFaceEngine implements FaceEngine {
   readonly name = 'onnx';
   readonly embeddingSize = 512;
+  readonly matchDefaults = { threshold: 0.45, margin: 0.05 };
   modelVersion = '';
   private detector?: ort.InferenceSession;
   private landmarker?: ort.InferenceSession;
@@ -69,7 +70,11 @@ export class OnnxFaceEngine implements FaceEngine {
 
   async detect(image: RgbImage): Promise<DetectedFace[]> {
     const detector = this.need(this.detector);
-    toChw(image, DET_W, DET_H, 127, 128, this.detInput);
+    // Letterbox to the detector's 4:3 (padding right/bottom) so faces keep their shape.
+    const frame = { x: 0, y: 0, width: Math.max(image.width, (image.height * DET_W) / DET_H), height: 0 };
+    frame.height = Math.max(image.height, (frame.width * DET_H) / DET_W);
+    frame.width = (frame.height * DET_W) / DET_H;
+    regionToChw(image, frame, DET_W, DET_H, 127, 128, this.detInput);
     const out = await detector.run({ input: new ort.Tensor('float32', this.detInput, [1, 3, DET_H, DET_W]) });
     const scores = out.scores!.data as Float32Array;
     const boxes = out.boxes!.data as Float32Array;
@@ -78,10 +83,10 @@ export class OnnxFaceEngine implements FaceEngine {
     for (let i = 0; i < scores.length / 2; i++) {
       const score = scores[i * 2 + 1]!;
       if (score < threshold) continue;
-      const x1 = boxes[i * 4]! * image.width;
-      const y1 = boxes[i * 4 + 1]! * image.height;
-      const x2 = boxes[i * 4 + 2]! * image.width;
-      const y2 = boxes[i * 4 + 3]! * image.height;
+      const x1 = boxes[i * 4]! * frame.width;
+      const y1 = boxes[i * 4 + 1]! * frame.height;
+      const x2 = boxes[i * 4 + 2]! * frame.width;
+      const y2 = boxes[i * 4 + 3]! * frame.height;
       if (x2 <= x1 || y2 <= y1) continue;
       candidates.push({ box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, score });
     }

@@ -89,19 +89,34 @@ export function toChw(
   std: number,
   out?: Float32Array,
 ): Float32Array {
-  const plane = outW * outH;
-  const t = out ?? new Float32Array(3 * plane);
-  resampleRegion(
+  return regionToChw(
     image,
     { x: 0, y: 0, width: image.width, height: image.height },
     outW,
     outH,
-    (i, r, g, b) => {
-      t[i] = (r - mean) / std;
-      t[plane + i] = (g - mean) / std;
-      t[2 * plane + i] = (b - mean) / std;
-    },
+    mean,
+    std,
+    out,
   );
+}
+
+/** A region (outside the image: black) to a planar CHW float tensor, (v - mean) / std. */
+export function regionToChw(
+  image: RgbImage,
+  region: Region,
+  outW: number,
+  outH: number,
+  mean: number,
+  std: number,
+  out?: Float32Array,
+): Float32Array {
+  const plane = outW * outH;
+  const t = out ?? new Float32Array(3 * plane);
+  resampleRegion(image, region, outW, outH, (i, r, g, b) => {
+    t[i] = (r - mean) / std;
+    t[plane + i] = (g - mean) / std;
+    t[2 * plane + i] = (b - mean) / std;
+  });
   return t;
 }
 
