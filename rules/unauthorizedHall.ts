@@ -152,9 +152,10 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
         th,
       ),
     );
+    const pad = th.pairingWindowSec * 1000;
     const span = {
-      from: Math.min(...passages.map((p) => p.ts), ...intervals.map((i) => i.from)),
-      to: Math.max(...passages.map((p) => p.ts), ...intervals.map((i) => i.to)),
+      from: Math.min(...passages.map((p) => p.ts), ...intervals.map((i) => i.from)) - pad,
+      to: Math.max(...passages.map((p) => p.ts), ...intervals.map((i) => i.to)) + pad,
     };
     findings.push(...eventNotes(a.hallId, span, day.lowConfidence, day.debounced, th));
     const status = intervals.length > 0 ? 'unauthorized' : 'review';
