@@ -39,7 +39,11 @@ export function buildTimetable(
   overrides: Record<string, Partial<Thresholds>> | undefined,
 ): Timetable {
   const enrolledCourses = new Set(enrolledCourseIds);
-  const relevant = sessions.filter((s) => enrolledCourses.has(s.courseId) || hallsSeen.has(s.hallId));
+  const relevant: LectureSession[] = [];
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i]!;
+    if (enrolledCourses.has(s.courseId) || hallsSeen.has(s.hallId)) relevant.push(s);
+  }
   const seen = new Set<string>();
   const all: LectureSession[] = [];
   for (const s of relevant.sort(compareSessions)) {
