@@ -51,6 +51,17 @@ runCases('scenario 2: late', [
     minutes: 80,
   },
   {
+    name: 'exactly at the late band end: late, not very late',
+    events: [enter(start + 15 * MIN), exit('10:31')],
+    status: 'late',
+    noFlags: ['very_late'],
+  },
+  {
+    name: 'one second before the absent cut-off: late',
+    events: [enter(start + 30 * MIN - SEC), exit('10:31')],
+    status: 'late',
+  },
+  {
     name: 'one second after the late band: very late',
     events: [enter(start + 15 * MIN + SEC), exit('10:31')],
     status: 'late',
