@@ -58,6 +58,8 @@ export const recordPayloadSchema = z.object({
   eventIds: z.array(z.string()),
   decidedAt: epochMs,
   manual: z.boolean(),
+  /** Reviewer's note of a manual decision. */
+  note: z.string().max(2000).optional(),
 });
 
 export const invalidPayloadSchema = z.object({

@@ -191,17 +191,18 @@ export class CassandraCentralStore implements CentralStore {
         JSON.stringify(r.eventIds),
         new Date(r.decidedAt),
         r.manual,
+        r.note ?? null,
         b.site,
         b.gatewayId,
       ];
       const cols =
-        'course_id, hall_id, version, status, minutes_present, intervals, flags, explanations, event_ids, decided_at, manual, site, gateway_id';
+        'course_id, hall_id, version, status, minutes_present, intervals, flags, explanations, event_ids, decided_at, manual, note, site, gateway_id';
       writes.push([
-        `INSERT INTO ${ks}.records_by_session (session_id, student_id, day, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+        `INSERT INTO ${ks}.records_by_session (session_id, student_id, day, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
         [r.sessionId, r.studentId, day, ...rest, stamp],
       ]);
       writes.push([
-        `INSERT INTO ${ks}.records_by_student (student_id, day, session_id, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+        `INSERT INTO ${ks}.records_by_student (student_id, day, session_id, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
         [r.studentId, day, r.sessionId, ...rest, stamp],
       ]);
     }
@@ -461,6 +462,7 @@ function toRecord(r: Row): CentralRecord {
     eventIds: JSON.parse(r['event_ids'] as string) as string[],
     decidedAt: (r['decided_at'] as Date).getTime(),
     manual: r['manual'] as boolean,
+    ...(r['note'] != null ? { note: r['note'] as string } : {}),
     site: r['site'] as string,
     gatewayId: r['gateway_id'] as string,
   };

@@ -59,6 +59,7 @@ CREATE TABLE records (
   event_ids       TEXT NOT NULL,
   decided_at      INTEGER NOT NULL,
   manual          INTEGER NOT NULL,
+  note            TEXT,
   site            TEXT NOT NULL,
   gateway_id      TEXT NOT NULL,
   PRIMARY KEY (student_id, session_id)
@@ -147,6 +148,7 @@ interface RecordRow {
   event_ids: string;
   decided_at: number;
   manual: number;
+  note: string | null;
   site: string;
   gateway_id: string;
 }
@@ -222,13 +224,13 @@ export class SqliteCentralStore implements CentralStore {
       );
       const upRecord = d.prepare(
         `INSERT INTO records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
-           intervals, flags, explanations, event_ids, decided_at, manual, site, gateway_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           intervals, flags, explanations, event_ids, decided_at, manual, note, site, gateway_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (student_id, session_id) DO UPDATE SET
            course_id = excluded.course_id, hall_id = excluded.hall_id, day = excluded.day, version = excluded.version,
            status = excluded.status, minutes_present = excluded.minutes_present, intervals = excluded.intervals,
            flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
-           decided_at = excluded.decided_at, manual = excluded.manual, site = excluded.site, gateway_id = excluded.gateway_id
+           decided_at = excluded.decided_at, manual = excluded.manual, note = excluded.note, site = excluded.site, gateway_id = excluded.gateway_id
          WHERE excluded.version > records.version
             OR (excluded.version = records.version AND excluded.decided_at > records.decided_at)`,
       );
@@ -280,6 +282,7 @@ export class SqliteCentralStore implements CentralStore {
             JSON.stringify(r.eventIds),
             r.decidedAt,
             r.manual ? 1 : 0,
+            r.note ?? null,
             b.site,
             b.gatewayId,
           );
@@ -523,6 +526,7 @@ function toRecord(r: RecordRow): CentralRecord {
     eventIds: JSON.parse(r.event_ids) as string[],
     decidedAt: r.decided_at,
     manual: r.manual === 1,
+    ...(r.note !== null ? { note: r.note } : {}),
     site: r.site,
     gatewayId: r.gateway_id,
   };

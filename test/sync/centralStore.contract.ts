@@ -84,10 +84,19 @@ export function centralStoreContract(
         batch({ records: [record({ studentId: 'S2', version: 1, status: 'absent', minutesPresent: 0 })] }),
       );
       await store.writeBatch(
-        batch({ records: [record({ studentId: 'S2', version: 3, status: 'review', manual: true })] }),
+        batch({
+          records: [
+            record({ studentId: 'S2', version: 3, status: 'review', manual: true, note: 'seen on camera' }),
+          ],
+        }),
       );
+      // the same version again (a resend) is a no-op
       await store.writeBatch(
-        batch({ records: [record({ studentId: 'S2', version: 3, status: 'review', manual: true })] }),
+        batch({
+          records: [
+            record({ studentId: 'S2', version: 3, status: 'review', manual: true, note: 'seen on camera' }),
+          ],
+        }),
       );
       const bySession = await store.recordsBySession('CS101-2025-03-19');
       assert.deepEqual(
@@ -99,6 +108,8 @@ export function centralStoreContract(
       );
       assert.deepEqual(bySession[0]!.explanations, record().explanations);
       assert.deepEqual(bySession[0]!.intervals, record().intervals);
+      assert.equal(bySession[1]!.note, 'seen on camera');
+      assert.equal(bySession[0]!.note, undefined);
       await store.writeBatch(
         batch({ records: [record({ studentId: 'S1', sessionId: 'MA201-2025-03-20', day: '2025-03-20' })] }),
       );
