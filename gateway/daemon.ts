@@ -164,7 +164,7 @@ export class Daemon {
     }
     for (const r of [...this.readers].reverse()) await r.stop();
     this.flush();
-    this.core.close();
+    await this.core.close();
     log.info('gateway stopped');
   }
 }

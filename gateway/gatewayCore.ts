@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
+import { utcDay, type Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
+import { BackgroundCheckpointer } from './store/backgroundCheckpointer.ts';
 import { LocalStore } from './store/localStore.ts';
 import { RosterBloom } from './validation/rosterBloom.ts';
 import { UniqueCounter } from './validation/uniqueCounter.ts';
@@ -16,7 +17,9 @@ export class GatewayCore {
   readonly bloom: RosterBloom;
   readonly counter: UniqueCounter;
   readonly pipeline: IngestPipeline;
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
   private rosterVersion: string | undefined;
+  private timetableVersion: string | undefined;
 
   constructor(
     readonly cfg: Config,
@@ -25,6 +28,12 @@ export class GatewayCore {
     opts: { faceFusion?: boolean } = {},
   ) {
     this.store = LocalStore.open(cfg.store.path, clock.now());
+    if (cfg.store.path !== ':memory:') {
+      // Checkpoints (and their fsyncs) move to a worker thread; the main connection keeps a far-off safety net.
+      this.store.db.pragma('wal_autocheckpoint = 20000');
+      this.checkpointer = new BackgroundCheckpointer(cfg.store.path, log.child({ module: 'checkpoint' }));
+      this.checkpointer.start();
+    }
     this.bloom = new RosterBloom(cfg.validation.bloomErrorRate);
     this.counter = new UniqueCounter(this.store, cfg.validation.hllBits);
     this.pipeline = new IngestPipeline({
@@ -38,6 +47,18 @@ export class GatewayCore {
       faceFusion: opts.faceFusion ?? cfg.camera.enabled,
     });
     this.rebuildBloom();
+    this.restoreSketches();
+  }
+
+  /** Re-adds today's and yesterday's attendees from the records (idempotent): nothing lost between flushes survives a crash. */
+  private restoreSketches(): void {
+    const since = utcDay(this.clock.now() - 24 * 3600_000);
+    let n = 0;
+    for (const p of this.store.presentSince(since)) if (this.counter.add(p.courseId, p.day, p.studentId)) n++;
+    if (n > 0) {
+      this.store.tx(() => this.counter.flush(this.clock.now()));
+      this.log.info({ module: 'validation', restored: n }, 'unique-attendee sketches restored from records');
+    }
   }
 
   /** Rebuilds the Bloom filter from the roster (at start and when the roster changed). */
@@ -53,13 +74,19 @@ export class GatewayCore {
 
   /** Rebuilds the Bloom filter if the roster changed underneath (e.g. `hallgate import` while running). */
   refreshRosterIfChanged(): boolean {
+    const tt = this.store.getMeta('timetable_version');
+    if (tt !== this.timetableVersion) {
+      this.timetableVersion = tt;
+      this.store.clearCaches();
+    }
     if (this.store.getMeta('roster_version') === this.rosterVersion) return false;
     this.rebuildBloom();
     return true;
   }
 
-  close(): void {
-    this.counter.flush(this.clock.now());
+  async close(): Promise<void> {
+    this.store.tx(() => this.counter.flush(this.clock.now()));
+    await this.checkpointer?.stop();
     this.store.close();
   }
 }

@@ -151,7 +151,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     });
     console.log(table(['lecture', 'time', 'enrolled', ...STATUS_ORDER, 'unique hll/exact'], rows));
     console.log(`\ninvalid attempts: ${core.store.listInvalid(day).length}`);
-    core.close();
+    await core.close();
     if (values.keep) console.log(`store kept in ${dir}: try  hallgate records --db ${cfg.store.path}`);
     else rmSync(dir, { recursive: true, force: true });
     return 0;

@@ -90,7 +90,7 @@ output (one of):
     if (values['seed-store']) {
       const core = new GatewayCore(cfg, new ManualClock(Date.now()), createLogger({ level: 'warn' }));
       seedStore(core.store, campus, Date.now());
-      core.close();
+      await core.close();
       console.log(
         `seeded ${cfg.store.path} with ${campus.students.length} students, ${campus.enrolments.length} enrolments and ${campus.sessions.length} lectures`,
       );
@@ -121,7 +121,7 @@ output (one of):
         const log = createLogger({ level: 'warn' });
         const core = new GatewayCore(cfg, new ManualClock(Date.now()), log);
         seedStore(core.store, campus, Date.now());
-        core.close();
+        await core.close();
         console.log(
           `seeded ${cfg.store.path} with ${campus.students.length} students and ${campus.sessions.length} lectures`,
         );
@@ -169,7 +169,7 @@ output (one of):
     );
     console.log(table(['status', 'records'], [...by.entries()].sort()));
     console.log(`accepted ${st.accepted}, invalid ${st.invalid}, duplicates ${st.duplicates}`);
-    core.close();
+    await core.close();
     return 0;
   },
 };

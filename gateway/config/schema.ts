@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultThresholds as d } from '../../rules/defaultThresholds.ts';
 
 /**
  * The one configuration schema of the daemon: types, defaults, validation and
@@ -10,61 +11,71 @@ import { z } from 'zod';
 const direction = z.enum(['enter', 'exit', 'unknown']);
 
 export const thresholdsSchema = z.object({
-  graceSec: z.number().int().min(0).default(300).describe('Arrival up to start + grace is on time'),
-  lateSec: z.number().int().min(0).default(900).describe('End of the "late" band after start'),
+  graceSec: z.number().int().min(0).default(d.graceSec).describe('Arrival up to start + grace is on time'),
+  lateSec: z.number().int().min(0).default(d.lateSec).describe('End of the "late" band after start'),
   absentAfterSec: z
     .number()
     .int()
     .min(0)
-    .default(1800)
+    .default(d.absentAfterSec)
     .describe('Arrival after start + this counts as absent'),
   earlyExitSec: z
     .number()
     .int()
     .min(0)
-    .default(600)
+    .default(d.earlyExitSec)
     .describe('Leaving before end - this (and not returning) is an early exit'),
-  maxBreakSec: z.number().int().min(0).default(900).describe('Longest break still counted as present'),
-  maxExits: z.number().int().min(0).default(2).describe('More exits than this within a session is flagged'),
+  maxBreakSec: z
+    .number()
+    .int()
+    .min(0)
+    .default(d.maxBreakSec)
+    .describe('Longest break still counted as present'),
+  maxExits: z
+    .number()
+    .int()
+    .min(0)
+    .default(d.maxExits)
+    .describe('More exits than this within a session is flagged'),
   minPresenceRatio: z
     .number()
     .min(0)
     .max(1)
-    .default(0.75)
+    .default(d.minPresenceRatio)
     .describe('Fraction of the session that must be covered'),
   transitSec: z
     .number()
     .int()
     .min(0)
-    .default(600)
+    .default(d.transitSec)
     .describe('Walking allowance between back-to-back lectures in different halls'),
   debounceSec: z
     .number()
     .int()
     .min(0)
-    .default(10)
+    .default(d.debounceSec)
     .describe('Same identity at the same gate within this window is one event'),
   faceMinConfidence: z
     .number()
     .min(0)
     .max(1)
-    .default(0.6)
+    .default(d.faceMinConfidence)
     .describe('Face recognitions below this confidence are ignored'),
   pairingWindowSec: z
     .number()
     .int()
     .min(0)
-    .default(10)
+    .default(d.pairingWindowSec)
     .describe('A badge and a face at the same gate within this window are paired'),
   sessionToleranceSec: z
     .number()
     .int()
     .min(0)
-    .default(900)
+    .default(d.sessionToleranceSec)
     .describe('Events this long before start / after end still count toward a session'),
   missingExit: z
     .enum(['until_end', 'flag'])
-    .default('until_end')
+    .default(d.missingExit)
     .describe('Entry with no exit: presence until end, or flag for review'),
 });
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { classifyStudentDay } from '../../rules/index.ts';
+import { classifyStudentDay, unpairedFaces } from '../../rules/index.ts';
 import type {
   AttendanceRecord,
   Direction,
@@ -130,7 +130,7 @@ export class IngestPipeline {
     try {
       results = store.tx(() => {
         const out = inputs.map((i) => this.ingestOne(i));
-        counter.flush(clock.now());
+        counter.flushIfDue(clock.now());
         return out;
       });
     } catch (err) {
@@ -157,7 +157,7 @@ export class IngestPipeline {
       const n = spool.drain((items) => {
         const results = store.tx(() => {
           const out = items.map((i) => this.ingestOne(i));
-          counter.flush(clock.now());
+          counter.flushIfDue(clock.now());
           return out;
         });
         for (const r of results) this.announce(r);
@@ -243,10 +243,7 @@ export class IngestPipeline {
       courseOverrides: store.courseOverrides(),
       now,
     };
-    if (this.deps.faceFusion) {
-      const halls = [...new Set(events.map((e) => e.hallId))];
-      input.otherFaceEvents = halls.flatMap((h) => store.otherFaceEvents(h, day, studentId));
-    }
+    if (this.deps.faceFusion) input.otherFaceEvents = this.facesNearBadges(studentId, day, events);
     const { records } = classifyStudentDay(input);
     const changed: ChangedRecord[] = [];
     for (const record of records) {
@@ -257,6 +254,25 @@ export class IngestPipeline {
     }
     this.counters.recordsChanged += changed.length;
     return changed;
+  }
+
+  /**
+   * Faces of other people that no badge of their own explains, seen at the
+   * gates where this student badged within the pairing window: the candidates
+   * for a card/face mismatch (possible proxy attendance).
+   */
+  private facesNearBadges(studentId: string, day: string, events: IdentityEvent[]): IdentityEvent[] {
+    const w = this.deps.thresholds.pairingWindowSec * 1000;
+    const found = new Map<string, IdentityEvent>();
+    for (const badge of events) {
+      if (badge.source !== 'rfid') continue;
+      const around = this.deps.store.hallEventsBetween(badge.hallId, day, badge.ts - 2 * w, badge.ts + 2 * w);
+      for (const f of unpairedFaces(around, this.deps.thresholds.pairingWindowSec)) {
+        if (f.studentId !== studentId && f.gateId === badge.gateId && Math.abs(f.ts - badge.ts) <= w)
+          found.set(f.eventId, f);
+      }
+    }
+    return [...found.values()];
   }
 
   /**

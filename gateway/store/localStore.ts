@@ -97,6 +97,7 @@ export class LocalStore {
   readonly db: Database.Database;
   private readonly stmts;
   private sessionsCache = new Map<string, LectureSession[]>();
+  private overridesCache: Record<string, Partial<Thresholds>> | undefined;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -152,9 +153,12 @@ export class LocalStore {
         `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
          FROM events WHERE student_id = ? AND day = ? ORDER BY ts, event_id`,
       ),
-      otherFaceEvents: db.prepare<[string, string, string], EventRow>(
+      hallEventsBetween: db.prepare<[string, string, number, number], EventRow>(
         `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
-         FROM events WHERE hall_id = ? AND day = ? AND source = 'face' AND (student_id IS NULL OR student_id <> ?) ORDER BY ts, event_id`,
+         FROM events WHERE hall_id = ? AND day = ? AND ts BETWEEN ? AND ? ORDER BY ts, event_id`,
+      ),
+      sessionDay: db.prepare<[string], { day: string }>(
+        'SELECT day FROM lecture_sessions WHERE session_id = ?',
       ),
       getRecord: db.prepare<[string, string], RecordRow>(
         'SELECT * FROM attendance_records WHERE student_id = ? AND session_id = ?',
@@ -164,14 +168,10 @@ export class LocalStore {
            flags, explanations, event_ids, intervals, fingerprint, decided_at)
          VALUES (@studentId, @sessionId, @courseId, @hallId, @day, @version, @status, @minutesPresent,
            @flags, @explanations, @eventIds, @intervals, @fingerprint, @decidedAt)
-         ON CONFLICT(student_id, session_id) DO UPDATE SET course_id = excluded.course_id, hall_id = excluded.hall_id,
-           day = excluded.day, version = excluded.version, status = excluded.status, minutes_present = excluded.minutes_present,
+         ON CONFLICT(student_id, session_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+           minutes_present = excluded.minutes_present,
            flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
            intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
-      ),
-      deleteIntervals: db.prepare('DELETE FROM presence_intervals WHERE student_id = ? AND session_id = ?'),
-      insertInterval: db.prepare(
-        'INSERT OR REPLACE INTO presence_intervals (student_id, session_id, from_ts, to_ts) VALUES (?, ?, ?, ?)',
       ),
       manual: db.prepare<
         [string, string],
@@ -210,6 +210,7 @@ export class LocalStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
+      db.pragma('cache_size = -16000');
       migrate(db, undefined, now);
     } catch (err) {
       throw new HallgateError(
@@ -223,6 +224,12 @@ export class LocalStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Forgets cached timetable and course overrides (another process changed them). */
+  clearCaches(): void {
+    this.sessionsCache.clear();
+    this.overridesCache = undefined;
   }
 
   /** Runs fn in one transaction (nested calls join the outer one). */
@@ -303,6 +310,7 @@ export class LocalStore {
     return this.stmts.enrolledStudents.all(courseId).map((r) => r.student_id);
   }
   courseOverrides(): Record<string, Partial<Thresholds>> {
+    if (this.overridesCache) return this.overridesCache;
     const out: Record<string, Partial<Thresholds>> = {};
     for (const r of this.db.prepare('SELECT course_id, overrides FROM courses').all() as {
       course_id: string;
@@ -311,6 +319,7 @@ export class LocalStore {
       const o = JSON.parse(r.overrides) as Partial<Thresholds>;
       if (Object.keys(o).length > 0) out[r.course_id] = o;
     }
+    this.overridesCache = out;
     return out;
   }
   sessionsOfDay(day: string): LectureSession[] {
@@ -355,9 +364,9 @@ export class LocalStore {
   eventsOfStudentDay(studentId: string, day: string): IdentityEvent[] {
     return this.stmts.eventsOfStudentDay.all(studentId, day).map(rowToEvent);
   }
-  /** Face events in a hall on a day that name someone else (or no one): for card/face mismatch. */
-  otherFaceEvents(hallId: string, day: string, studentId: string): IdentityEvent[] {
-    return this.stmts.otherFaceEvents.all(hallId, day, studentId).map(rowToEvent);
+  /** Every event in a hall on a day between two instants (inclusive): for card/face pairing. */
+  hallEventsBetween(hallId: string, day: string, from: number, to: number): IdentityEvent[] {
+    return this.stmts.hallEventsBetween.all(hallId, day, from, to).map(rowToEvent);
   }
 
   // ---- records -----------------------------------------------------------------------
@@ -404,8 +413,6 @@ export class LocalStore {
       fingerprint,
       decidedAt: now,
     });
-    this.stmts.deleteIntervals.run(r.studentId, r.sessionId);
-    for (const iv of r.intervals) this.stmts.insertInterval.run(r.studentId, r.sessionId, iv.from, iv.to);
     this.stmts.outbox.run(
       'record',
       JSON.stringify({ ...r, day, version, decidedAt: now, manual, ...(note ? { note } : {}) }),
@@ -525,6 +532,14 @@ export class LocalStore {
       now,
     );
   }
+  /** (course, day, student) of every record with presence since a day: to restore HLL sketches after a crash. */
+  *presentSince(day: string): Generator<{ courseId: string; day: string; studentId: string }> {
+    const stmt = this.db.prepare<[string], { course_id: string; day: string; student_id: string }>(
+      'SELECT course_id, day, student_id FROM attendance_records WHERE day >= ? AND minutes_present > 0',
+    );
+    for (const r of stmt.iterate(day)) yield { courseId: r.course_id, day: r.day, studentId: r.student_id };
+  }
+
   /** Exact number of distinct students present (for any time) in a lecture (course) on a day. */
   exactUniqueCount(lectureId: string, day: string): number {
     const row = this.db

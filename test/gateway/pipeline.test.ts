@@ -77,7 +77,7 @@ describe('ingest pipeline', () => {
     },
   ];
   for (const c of cases) {
-    it(`classifies: ${c.name}`, () => {
+    it(`classifies: ${c.name}`, async () => {
       const { core, clock } = setup();
       for (const s of c.swipes) {
         clock.set(s.kind === 'swipe' ? s.ts : clock.now());
@@ -90,11 +90,11 @@ describe('ingest pipeline', () => {
         assert.equal(r?.status, status, `${key}: ${JSON.stringify(r?.explanations)}`);
         assert.ok(r!.explanations.length > 0);
       }
-      core.close();
+      await core.close();
     });
   }
 
-  it('rejects an unknown card as an invalid attempt, keeping the raw event', () => {
+  it('rejects an unknown card as an invalid attempt, keeping the raw event', async () => {
     const { core } = setup();
     const r = core.pipeline.ingest(swipe('FFFFFFFFFF', '09:01'));
     assert.equal(r.kind, 'invalid');
@@ -102,28 +102,28 @@ describe('ingest pipeline', () => {
     assert.equal(core.store.listInvalid('2026-03-19').length, 1);
     assert.equal(core.store.counts().events, 1);
     assert.equal(core.pipeline.stats().bloomRejected + core.pipeline.stats().bloomFalsePositives, 1);
-    core.close();
+    await core.close();
   });
 
-  it('never admits a Bloom false positive: a positive is confirmed against the roster', () => {
+  it('never admits a Bloom false positive: a positive is confirmed against the roster', async () => {
     const { core } = setup();
     core.bloom.add('DEADBEEF00'); // the filter now says "maybe" for a card no student holds
     const r = core.pipeline.ingest(swipe('DEADBEEF00', '09:01'));
     assert.equal(r.kind, 'invalid');
     assert.equal(r.kind === 'invalid' && r.bloomFalsePositive, true);
     assert.equal(core.pipeline.stats().bloomFalsePositives, 1);
-    core.close();
+    await core.close();
   });
 
-  it('stores a replayed swipe once', () => {
+  it('stores a replayed swipe once', async () => {
     const { core } = setup();
     assert.equal(core.pipeline.ingest(swipe('S1', '09:00')).kind, 'accepted');
     assert.equal(core.pipeline.ingest(swipe('S1', '09:00')).kind, 'duplicate');
     assert.equal(core.store.counts().events, 1);
-    core.close();
+    await core.close();
   });
 
-  it('reclassifies when a late, out-of-order event arrives, bumping the record version', () => {
+  it('reclassifies when a late, out-of-order event arrives, bumping the record version', async () => {
     const { core, clock } = setup();
     clock.set(T('10:40'));
     core.pipeline.ingest(swipe('S1', '09:20'));
@@ -134,10 +134,10 @@ describe('ingest pipeline', () => {
     const second = core.store.getRecord('S1', 'L1')!;
     assert.equal(second.status, 'present');
     assert.ok(second.version > first.version);
-    core.close();
+    await core.close();
   });
 
-  it('spools inputs when the disk is full, keeps running, and replays them once there is room', () => {
+  it('spools inputs when the disk is full, keeps running, and replays them once there is room', async () => {
     const { core, clock } = setup();
     core.pipeline.attachSpool(new Spool<IngestInput>(join(dir, `spool-${n}.jsonl`), silentLogger()));
     clock.set(T('09:00'));
@@ -149,13 +149,14 @@ describe('ingest pipeline', () => {
       results.every((r) => r.kind === 'deferred'),
       'all deferred',
     );
-    assert.match(results[0]!.kind === 'deferred' ? results[0].error : '', /full/);
+    const first = results[0]!;
+    assert.match(first.kind === 'deferred' ? first.error : '', /full/);
     assert.equal(core.pipeline.stats().storeErrors, 1);
     assert.equal(core.pipeline.replaySpool(), 0, 'still full');
     core.store.db.pragma('max_page_count = 1073741823');
     assert.equal(core.pipeline.replaySpool(), 50);
     assert.equal(core.store.counts().events, 50);
     assert.equal(core.pipeline.replaySpool(), 0, 'spool empty');
-    core.close();
+    await core.close();
   });
 });

@@ -77,13 +77,11 @@ CREATE TABLE attendance_records (
 CREATE INDEX records_by_session ON attendance_records (session_id);
 CREATE INDEX records_by_day ON attendance_records (day);
 
-CREATE TABLE presence_intervals (
-  student_id TEXT NOT NULL,
-  session_id TEXT NOT NULL,
-  from_ts    INTEGER NOT NULL,
-  to_ts      INTEGER NOT NULL,
-  PRIMARY KEY (student_id, session_id, from_ts)
-);
+-- Presence intervals per (student, session), read from the records (no second copy to keep in step).
+CREATE VIEW presence_intervals AS
+  SELECT r.student_id, r.session_id, r.day,
+         json_extract(j.value, '$.from') AS from_ts, json_extract(j.value, '$.to') AS to_ts
+  FROM attendance_records r, json_each(r.intervals) j;
 
 -- Manual review decisions: the engine never overwrites these.
 CREATE TABLE manual_decisions (
