@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { configReference } from '../../gateway/config/configReference.ts';
+import { configSchema } from '../../gateway/config/schema.ts';
+import { defaultThresholds } from '../../rules/index.ts';
+
+describe('configuration reference', () => {
+  it('docs/configuration.md is what the schema generates (run `hallgate config docs docs/configuration.md`)', () => {
+    const committed = readFileSync(join(import.meta.dirname, '../../docs/configuration.md'), 'utf8');
+    assert.equal(committed, configReference());
+  });
+
+  it('threshold defaults are the rule engine defaults', () => {
+    assert.deepEqual(configSchema.parse({}).thresholds, { ...defaultThresholds });
+  });
+});
