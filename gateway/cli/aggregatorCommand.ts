@@ -1,0 +1,43 @@
+import { systemClock } from '../clock.ts';
+import { createLogger } from '../log.ts';
+import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
+import type { Command } from './command.ts';
+import { configFrom, parse } from './options.ts';
+
+export const aggregatorCommand: Command = {
+  name: 'aggregator',
+  summary: 'run the central aggregator: MQTT batches from gateways -> central store (SQLite or Cassandra)',
+  usage: `hallgate aggregator --config FILE [--url MQTT_URL]
+Connects to the broker in mqtt.url (credentials and TLS files from mqtt.*),
+subscribes to every gateway's batches (a $share/<aggregator.group>/ shared
+subscription on MQTT 5, so several aggregators split the load), writes them to
+aggregator.store ('sqlite' at aggregator.sqlitePath, or 'cassandra') and
+acknowledges each batch end to end once it is durable. Runs until SIGINT or
+SIGTERM. See docs/sync.md.`,
+  async run(argv) {
+    const { values } = parse(argv, {
+      config: { type: 'string', short: 'c' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    const cfg = configFrom(values);
+    if (values.url) cfg.mqtt.url = values.url;
+    const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
+    const running = await startAggregator(cfg, { log, clock: systemClock });
+    log.info(
+      { store: cfg.aggregator.store, url: cfg.mqtt.url, group: cfg.aggregator.group },
+      'aggregator running',
+    );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        log.info({ signal }, 'stopping');
+        resolve();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    await running.stop();
+    log.info(running.aggregator.stats(), 'aggregator stopped');
+    return 0;
+  },
+};

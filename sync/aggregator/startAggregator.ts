@@ -1,0 +1,82 @@
+import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
+import type { Clock } from '../../gateway/clock.ts';
+import type { Logger } from '../../gateway/log.ts';
+import { Aggregator } from './aggregator.ts';
+import { CassandraCentralStore } from './cassandraCentralStore.ts';
+import type { CentralStore } from './centralStore.ts';
+import { SqliteCentralStore } from './sqliteCentralStore.ts';
+
+/** The central store the configuration names (not started). */
+export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralStore {
+  switch (cfg.store) {
+    case 'sqlite':
+      return new SqliteCentralStore(cfg.sqlitePath);
+    case 'cassandra':
+      return new CassandraCentralStore(
+        {
+          contactPoints: cfg.cassandra.contactPoints,
+          localDataCenter: cfg.cassandra.localDataCenter,
+          keyspace: cfg.cassandra.keyspace,
+          ...(cfg.cassandra.username !== undefined ? { username: cfg.cassandra.username } : {}),
+          ...(cfg.cassandra.password !== undefined ? { password: cfg.cassandra.password } : {}),
+        },
+        log,
+      );
+  }
+}
+
+export interface RunningAggregator {
+  store: CentralStore;
+  aggregator: Aggregator;
+  /** Stops the aggregator, then the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the store, then the aggregator on the broker `mqtt` names (url,
+ * credentials, TLS files). Used by `hallgate aggregator` and by the demo
+ * (with `url` pointing at the embedded broker).
+ */
+export async function startAggregator(
+  cfg: {
+    aggregator: AggregatorConfig;
+    mqtt: Pick<MqttConfig, 'url' | 'username' | 'password' | 'caFile' | 'certFile' | 'keyFile'>;
+  },
+  deps: { log: Logger; clock: Clock },
+): Promise<RunningAggregator> {
+  const store = createCentralStore(cfg.aggregator, deps.log);
+  await store.start();
+  const { mqtt } = cfg;
+  const tls =
+    mqtt.caFile !== undefined || mqtt.certFile !== undefined || mqtt.keyFile !== undefined
+      ? {
+          ...(mqtt.caFile !== undefined ? { caFile: mqtt.caFile } : {}),
+          ...(mqtt.certFile !== undefined ? { certFile: mqtt.certFile } : {}),
+          ...(mqtt.keyFile !== undefined ? { keyFile: mqtt.keyFile } : {}),
+        }
+      : undefined;
+  const aggregator = new Aggregator(
+    {
+      url: mqtt.url,
+      group: cfg.aggregator.group,
+      ...(mqtt.username !== undefined ? { username: mqtt.username } : {}),
+      ...(mqtt.password !== undefined ? { password: mqtt.password } : {}),
+      ...(tls ? { tls } : {}),
+    },
+    { store, log: deps.log, clock: deps.clock },
+  );
+  try {
+    await aggregator.start();
+  } catch (err) {
+    await store.stop();
+    throw err;
+  }
+  return {
+    store,
+    aggregator,
+    stop: async () => {
+      await aggregator.stop();
+      await store.stop();
+    },
+  };
+}
