@@ -1,0 +1,217 @@
+import type { Logger } from 'pino';
+import type { Direction, IdentityEvent } from '../../rules/types.ts';
+import type { CameraFrame, FrameSource } from '../camera/frameSource.ts';
+import { LatestSlot } from '../camera/latestSlot.ts';
+import type { Clock } from '../clock.ts';
+import { SafeEmitter } from '../safeEmitter.ts';
+import { IdentityCooldown } from './cooldown.ts';
+import type { DetectedFace, FaceEngine, RgbImage } from './faceEngine.ts';
+import type { Matcher } from './matcher.ts';
+import { IouTracker, type Track } from './tracker.ts';
+
+export interface FaceRecognizerOptions {
+  gateId: string;
+  hallId: string;
+  direction: Direction;
+  /** Faces smaller than this (shorter box side, px) are tracked but not recognised. Default 40. */
+  minFacePx?: number;
+  /** Recognition attempts per track before it is an unknown face. Default 5. */
+  maxAttempts?: number;
+  /** The same student at this gate again within this window makes no new event. Default 60000. */
+  cooldownMs?: number;
+  /** IoU to continue a track. Default 0.3. */
+  iouThreshold?: number;
+  /** Processed frames a track may go unseen before it ends. Default 5. */
+  maxMisses?: number;
+  /** Students of this hall's current sessions, searched first. */
+  candidates?: () => ReadonlySet<string> | undefined;
+}
+
+export interface FaceRecognizerDeps {
+  source: FrameSource;
+  engine: FaceEngine;
+  matcher: Matcher;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface FaceRecognizerEvents extends Record<string, unknown> {
+  identity: IdentityEvent;
+}
+
+export interface FaceRecognizerStats {
+  framesProcessed: number;
+  /** Frames skipped because recognition was busy (latest frame wins). */
+  framesDropped: number;
+  facesDetected: number;
+  embeddings: number;
+  events: number;
+  unknown: number;
+  suppressedByCooldown: number;
+  errors: number;
+  activeTracks: number;
+}
+
+/**
+ * Camera frames -> detection -> IoU tracks -> embedding + matching until a
+ * track is confidently recognised (or given up as unknown) -> one
+ * IdentityEvent per track, with a per-identity cooldown per gate. Only the
+ * newest frame waits while one is processed. Embeddings are never logged.
+ */
+export class FaceRecognizer {
+  readonly events: SafeEmitter<FaceRecognizerEvents>;
+  private readonly log: Logger;
+  private readonly tracker: IouTracker;
+  private readonly cooldown: IdentityCooldown;
+  private readonly slot = new LatestSlot<CameraFrame>();
+  private busy = false;
+  private idle: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+  private readonly counters = {
+    framesProcessed: 0,
+    facesDetected: 0,
+    embeddings: 0,
+    events: 0,
+    unknown: 0,
+    suppressedByCooldown: 0,
+    errors: 0,
+  };
+
+  constructor(
+    private readonly opts: FaceRecognizerOptions,
+    private readonly deps: FaceRecognizerDeps,
+  ) {
+    this.log = deps.log.child({ module: 'face' });
+    this.events = new SafeEmitter(this.log);
+    this.tracker = new IouTracker({
+      iouThreshold: opts.iouThreshold ?? 0.3,
+      maxMisses: opts.maxMisses ?? 5,
+      idPrefix: `${opts.gateId}-${deps.clock.now().toString(36)}`,
+    });
+    this.cooldown = new IdentityCooldown(opts.cooldownMs ?? 60_000);
+  }
+
+  /** Subscribes to the frame source (start the source separately, after this). */
+  start(): Promise<void> {
+    this.unsubscribe = this.deps.source.events.on('frame', (f) => this.offer(f));
+    return Promise.resolve();
+  }
+
+  /** Unsubscribes and waits for the frame in progress. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.slot.take();
+    await this.idle;
+  }
+
+  stats(): FaceRecognizerStats {
+    return { ...this.counters, framesDropped: this.slot.dropped, activeTracks: this.tracker.active.length };
+  }
+
+  /** Resolves once the frame in progress and any waiting frame are done. */
+  drain(): Promise<void> {
+    return this.idle;
+  }
+
+  private offer(frame: CameraFrame): void {
+    if (this.busy) {
+      this.slot.put(frame);
+      return;
+    }
+    this.idle = this.run(frame);
+  }
+
+  private async run(first: CameraFrame): Promise<void> {
+    this.busy = true;
+    let frame: CameraFrame | undefined = first;
+    while (frame) {
+      try {
+        await this.processFrame(frame);
+      } catch (err) {
+        this.counters.errors++;
+        this.log.error({ err, seq: frame.seq }, 'face recognition failed on a frame');
+      }
+      frame = this.slot.take();
+    }
+    this.busy = false;
+  }
+
+  /** Runs one frame through detection, tracking and recognition; returns the events it produced. */
+  async processFrame(frame: CameraFrame): Promise<IdentityEvent[]> {
+    const { engine, matcher } = this.deps;
+    const image: RgbImage = { data: frame.rgb, width: frame.width, height: frame.height };
+    const faces = await engine.detect(image);
+    this.counters.framesProcessed++;
+    this.counters.facesDetected += faces.length;
+    const { assigned, ended } = this.tracker.update(
+      faces.map((f) => f.box),
+      frame.ts,
+    );
+    const out: IdentityEvent[] = [];
+    const candidates = this.opts.candidates?.();
+    const maxAttempts = this.opts.maxAttempts ?? 5;
+    for (const { index, track } of assigned) {
+      if (track.decided) continue;
+      const face: DetectedFace = faces[index]!;
+      if (Math.min(face.box.width, face.box.height) < (this.opts.minFacePx ?? 40)) continue;
+      track.attempts++;
+      const embedding = await engine.embed(image, face);
+      this.counters.embeddings++;
+      const m = matcher.match(embedding, candidates);
+      if (m.studentId !== null) {
+        track.decided = true;
+        const ev = this.decide(track, m.studentId, m.score, frame.ts);
+        if (ev) out.push(ev);
+      } else if (track.attempts >= maxAttempts) {
+        track.decided = true;
+        out.push(this.unknown(track, m.score, frame.ts));
+      }
+    }
+    // a face seen and tried at least twice that left before being recognised is an unknown face
+    for (const t of ended) if (!t.decided && t.attempts >= 2) out.push(this.unknown(t, 0, t.lastTs));
+    return out;
+  }
+
+  private decide(track: Track, studentId: string, score: number, ts: number): IdentityEvent | undefined {
+    if (!this.cooldown.allow(this.opts.gateId, studentId, ts)) {
+      this.counters.suppressedByCooldown++;
+      this.log.debug({ trackId: track.id, studentId }, 'recognised again within cooldown; no event');
+      return undefined;
+    }
+    return this.emit(track, studentId, score, ts);
+  }
+
+  private unknown(track: Track, score: number, ts: number): IdentityEvent {
+    this.counters.unknown++;
+    return this.emit(track, null, score, ts);
+  }
+
+  private emit(track: Track, studentId: string | null, score: number, ts: number): IdentityEvent {
+    const ev: IdentityEvent = {
+      eventId: `${this.opts.gateId}:face:${track.id}:${ts}`,
+      source: 'face',
+      studentId,
+      rawId: studentId === null ? 'face:unknown' : `face:${studentId}`,
+      gateId: this.opts.gateId,
+      hallId: this.opts.hallId,
+      direction: this.opts.direction,
+      ts,
+      confidence: Math.max(0, Math.min(1, score)),
+      trackId: track.id,
+    };
+    this.counters.events++;
+    this.log.info(
+      {
+        eventId: ev.eventId,
+        studentId,
+        trackId: track.id,
+        confidence: Number(ev.confidence!.toFixed(3)),
+        attempts: track.attempts,
+      },
+      studentId === null ? 'unknown face' : 'face recognised',
+    );
+    this.events.emit('identity', ev);
+    return ev;
+  }
+}
