@@ -88,7 +88,7 @@ describe('ingest pipeline', () => {
         const [student, session] = key.split('/') as [string, string];
         const r = core.store.getRecord(student, session);
         assert.equal(r?.status, status, `${key}: ${JSON.stringify(r?.explanations)}`);
-        assert.ok(r!.explanations.length > 0);
+        assert.ok(r.explanations.length > 0);
       }
       await core.close();
     });
