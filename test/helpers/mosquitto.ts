@@ -16,6 +16,8 @@ export interface MosquittoOptions {
   users?: MosquittoUser[];
   /** ACL file contents (mosquitto acl_file syntax). */
   acl?: string;
+  /** Serve TLS with these PEM files (the listener then speaks only mqtts). */
+  tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
 }
 
 /** The mosquitto binary on PATH or in the sbin dirs Debian installs it to; null when absent. */
@@ -61,10 +63,11 @@ export class Mosquitto {
     readonly port: number,
     readonly dir: string,
     private readonly bin: string,
+    private readonly scheme: 'mqtt' | 'mqtts',
   ) {}
 
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.scheme}://127.0.0.1:${this.port}`;
   }
 
   get running(): boolean {
@@ -101,13 +104,17 @@ export class Mosquitto {
     } else {
       lines.push('allow_anonymous true');
     }
+    if (opts.tls) {
+      lines.push(`cafile ${opts.tls.caFile}`, `certfile ${opts.tls.certFile}`, `keyfile ${opts.tls.keyFile}`);
+      if (opts.tls.requireCertificate) lines.push('require_certificate true');
+    }
     if (opts.acl !== undefined) {
       const acl = join(dir, 'acl');
       writeFileSync(acl, opts.acl);
       lines.push(`acl_file ${acl}`);
     }
     writeFileSync(join(dir, 'mosquitto.conf'), lines.join('\n') + '\n');
-    const m = new Mosquitto(port, dir, bin);
+    const m = new Mosquitto(port, dir, bin, opts.tls ? 'mqtts' : 'mqtt');
     try {
       await m.restart();
     } catch (err) {
