@@ -205,9 +205,9 @@ async function main(): Promise<void> {
           '--dir',
           dir,
           '--iterations',
-          values.iterations!,
+          values.iterations,
           '--seconds',
-          values.seconds!,
+          values.seconds,
         ],
         {
           encoding: 'utf8',
