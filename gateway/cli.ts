@@ -1,5 +1,6 @@
 import { HallgateError } from './errors.ts';
 import type { Command } from './cli/command.ts';
+import { aggregatorCommand } from './cli/aggregatorCommand.ts';
 import { configCommand } from './cli/configCommand.ts';
 import { demoCommand } from './cli/demoCommand.ts';
 import { runCommand } from './cli/runCommand.ts';
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   statsCommand,
   reviewCommand,
   configCommand,
+  aggregatorCommand,
 ];
 
 function help(): string {

@@ -2,9 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttendanceStatus } from '../../rules/types.ts';
-import { ManualClock, utcDay } from '../clock.ts';
+import { EmbeddedBroker } from '../../sync/embeddedBroker.ts';
+import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
+import { ManualClock, systemClock, utcDay } from '../clock.ts';
 import { configSchema } from '../config/schema.ts';
 import { GatewayCore } from '../gatewayCore.ts';
+import { VERSION } from '../health.ts';
+import { syncServices } from '../syncServices.ts';
 import { createLogger } from '../log.ts';
 import type { IngestResult } from '../pipeline/ingestPipeline.ts';
 import { generateCampus, seedStore } from '../simulate/campus.ts';
@@ -35,6 +39,8 @@ export const demoCommand: Command = {
 Simulates one lecture day in one hall (four lectures, back to back) squeezed into
 --duration seconds of wall time (default 30): every swipe goes through validation,
 the local SQLite store and the rule engine, and is printed with its classification.
+The gateway syncs over MQTT through an embedded broker (aedes, loopback) to an
+embedded aggregator with a central SQLite store (--no-sync: gateway only).
 Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
   async run(argv) {
     const { values } = parse(argv, {
@@ -43,6 +49,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       seed: { type: 'string', default: '7' },
       quiet: { type: 'boolean' },
       keep: { type: 'string' },
+      'no-sync': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     const duration = Number(values.duration);
@@ -52,7 +59,12 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       return 2;
     }
     const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'hallgate-demo-'));
-    const cfg = configSchema.parse({ store: { path: join(dir, 'hallgate.db') }, log: { level: 'warn' } });
+    const cfg = configSchema.parse({
+      store: { path: join(dir, 'hallgate.db') },
+      log: { level: 'warn' },
+      mqtt: { enabled: !values['no-sync'], lingerMs: 100, heartbeatSec: 5 },
+      aggregator: { store: 'sqlite', sqlitePath: join(dir, 'central.db') },
+    });
     const day = utcDay(Date.now());
     const campus = generateCampus({
       students,
@@ -75,6 +87,31 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     const core = new GatewayCore(cfg, clock, log);
     seedStore(core.store, campus, clock.now());
     core.rebuildBloom();
+
+    // The central side, embedded: broker on a loopback port, aggregator with a SQLite store.
+    const broker = cfg.mqtt.enabled ? new EmbeddedBroker({ port: 0 }, log) : null;
+    let central: Awaited<ReturnType<typeof startAggregator>> | null = null;
+    const sync: { name: string; stop(): Promise<void> }[] = [];
+    if (broker) {
+      await broker.start();
+      cfg.mqtt.url = broker.url;
+      central = await startAggregator(cfg, { log, clock: systemClock });
+      const health = () => ({
+        version: VERSION,
+        uptimeSec: 0,
+        readers: { simulated: 'open' as const },
+        camera: null,
+        outboxDepth: 0,
+        oldestUnsyncedAgeSec: null,
+        diskFreeMb: null,
+        spooled: 0,
+        lastSweepAt: clock.now(),
+      });
+      for (const s of syncServices(cfg, core, health, log, systemClock)) {
+        await s.start();
+        sync.push(s);
+      }
+    }
 
     console.log(
       `hallgate demo: ${campus.students.length} students, ${campus.sessions.length} lectures in ${campus.halls.join(', ')} on ${day}; store ${cfg.store.path}`,
@@ -106,15 +143,15 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
         console.log(`${hhmm(clock.now())}  -- ${sessionId} ended: ${changed.length} record(s) finalised`);
     });
 
-    const summaryLine = (): string => {
+    const summaryLine = async (): Promise<string> => {
       const st = core.pipeline.stats();
       const by = new Map<string, number>();
       for (const r of core.store.listRecords({ day })) by.set(r.status, (by.get(r.status) ?? 0) + 1);
-      return `[${hhmm(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${STATUS_ORDER.filter(
-        (s) => by.get(s),
-      )
-        .map((s) => `${s} ${by.get(s)}`)
-        .join(', ')}`;
+      const statuses = STATUS_ORDER.filter((s) => by.get(s)).map((s) => `${s} ${by.get(s)}`);
+      const local = `[${hhmm(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${statuses.join(', ')}`;
+      if (!central) return local;
+      const c = await central.store.counts();
+      return `${local} | central: ${c.events} events, ${c.records} records, ${c.invalid} invalid; outbox ${core.store.counts().outbox}`;
     };
 
     const started = Date.now();
@@ -130,13 +167,19 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       const frac = Math.min(1, (Date.now() - started) / (duration * 1000));
       hall.step(first + frac * (last - first));
       if (Date.now() - lastSummary >= 5000) {
-        console.log(summaryLine());
+        console.log(await summaryLine());
         lastSummary = Date.now();
       }
     }
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    console.log(`\n${summaryLine()}\n`);
+    if (central) {
+      // Let the uplink drain what is queued (bounded wait), so the central side shows it all.
+      const until = Date.now() + 15_000;
+      while (core.store.counts().outbox > 0 && Date.now() < until && !stopped)
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`\n${await summaryLine()}\n`);
 
     const rows = campus.sessions.map((s) => {
       const recs = core.store.listRecords({ lecture: s.sessionId });
@@ -151,6 +194,20 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     });
     console.log(table(['lecture', 'time', 'enrolled', ...STATUS_ORDER, 'unique hll/exact'], rows));
     console.log(`\ninvalid attempts: ${core.store.listInvalid(day).length}`);
+    if (central) {
+      const c = await central.store.counts();
+      const uniq = await Promise.all(
+        campus.courses.map(
+          async (co) => `${co.courseId} ${(await central.store.uniqueCount(co.courseId, day)) ?? 0}`,
+        ),
+      );
+      console.log(
+        `central store: ${c.events} events, ${c.records} records, ${c.invalid} invalid attempts, ${c.deadLetters} dead letters; unique attendees (merged HLL): ${uniq.join(', ')}`,
+      );
+    }
+    for (const s of sync.reverse()) await s.stop();
+    await central?.stop();
+    await broker?.stop();
     await core.close();
     if (values.keep) console.log(`store kept in ${dir}: try  hallgate records --db ${cfg.store.path}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 import { createLogger } from '../log.ts';
+import { systemClock } from '../clock.ts';
 import { buildDaemon } from '../main.ts';
+import { syncServices } from '../syncServices.ts';
 import type { Command } from './command.ts';
 import { configFrom, parse } from './options.ts';
 
@@ -18,7 +20,7 @@ configured) and runs until SIGINT or SIGTERM, then closes everything cleanly.`,
     });
     const cfg = configFrom(values);
     const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
-    const daemon = buildDaemon(cfg, log);
+    const daemon = buildDaemon(cfg, log, systemClock, [syncServices]);
     await daemon.start();
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {

@@ -14,6 +14,7 @@ import type { LocalStore, SaveOutcome } from '../store/localStore.ts';
 import type { RosterBloom } from '../validation/rosterBloom.ts';
 import type { UniqueCounter } from '../validation/uniqueCounter.ts';
 import { cardTag, swipeEventId } from './eventId.ts';
+import { lectureOf } from './lectureOf.ts';
 import type { Spool } from './spool.ts';
 
 /** Where a reader or camera stands. */
@@ -103,6 +104,11 @@ export class IngestPipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.events = new SafeEmitter(deps.log);
+  }
+
+  /** New thresholds (a configuration version from the site); the next classification uses them. */
+  setThresholds(t: Thresholds): void {
+    this.deps.thresholds = t;
   }
 
   /** Sets where inputs wait when the store refuses writes. */
@@ -205,7 +211,13 @@ export class IngestPipeline {
         event = { ...event, studentId: null };
     }
 
-    if (!store.insertEvent(event, now)) {
+    const lectureId = lectureOf(
+      store.sessionsOfDay(utcDay(event.ts)),
+      event.hallId,
+      event.ts,
+      this.deps.thresholds.sessionToleranceSec * 1000,
+    );
+    if (!store.insertEvent(event, now, lectureId)) {
       this.counters.duplicates++;
       return { kind: 'duplicate', event };
     }

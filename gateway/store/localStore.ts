@@ -260,6 +260,61 @@ export class LocalStore {
     this.sessionsCache.clear();
   }
 
+  /** A full roster version: upserts every student, removes those no longer listed. */
+  replaceRoster(rows: StudentRow[], now: number): void {
+    this.tx(() => {
+      this.db.exec(
+        'CREATE TEMP TABLE IF NOT EXISTS keep_students (student_id TEXT PRIMARY KEY); DELETE FROM keep_students;',
+      );
+      const keep = this.db.prepare('INSERT OR IGNORE INTO keep_students VALUES (?)');
+      // Free every card first so cards moving between students do not collide.
+      this.db.prepare('UPDATE students SET card_uid = NULL').run();
+      for (const r of rows) {
+        this.upsertStudent(r, now);
+        keep.run(r.studentId);
+      }
+      this.db.exec(
+        'DELETE FROM students WHERE student_id NOT IN (SELECT student_id FROM keep_students); DROP TABLE keep_students;',
+      );
+      this.setMeta('roster_version', String(now));
+    });
+  }
+
+  /** A full enrolment version: replaces every enrolment. */
+  replaceEnrolments(rows: { studentId: string; courseId: string }[], now: number): void {
+    this.tx(() => {
+      this.db.prepare('DELETE FROM enrolments').run();
+      for (const r of rows) {
+        if (!this.courseExists(r.courseId))
+          this.upsertCourse({ courseId: r.courseId, name: '', overrides: {} });
+        this.upsertEnrolment(r.studentId, r.courseId);
+      }
+      this.setMeta('roster_version', String(now));
+    });
+  }
+
+  /** A timetable version: upserts every session; future sessions no longer listed are removed (past ones stay: they have records). */
+  replaceTimetable(sessions: LectureSession[], now: number): void {
+    this.tx(() => {
+      const listed = new Set(sessions.map((s) => s.sessionId));
+      for (const s of sessions) {
+        if (!this.courseExists(s.courseId))
+          this.upsertCourse({ courseId: s.courseId, name: '', overrides: {} });
+        this.upsertHall(s.hallId);
+        this.upsertSession(s);
+      }
+      const future = this.db
+        .prepare<[number], { session_id: string }>(
+          'SELECT session_id FROM lecture_sessions WHERE start_ts > ?',
+        )
+        .all(now);
+      const del = this.db.prepare('DELETE FROM lecture_sessions WHERE session_id = ?');
+      for (const f of future) if (!listed.has(f.session_id)) del.run(f.session_id);
+      this.clearCaches();
+      this.setMeta('timetable_version', String(now));
+    });
+  }
+
   studentByCard(cardUid: string): string | undefined {
     return this.stmts.studentByCard.get(cardUid)?.student_id;
   }
@@ -347,8 +402,11 @@ export class LocalStore {
 
   // ---- events ------------------------------------------------------------------------
 
-  /** Appends a raw event (and its outbox row); false when the event id was already stored. */
-  insertEvent(ev: IdentityEvent, receivedAt: number): boolean {
+  /**
+   * Appends a raw event (and its outbox row, naming the lecture it belongs to
+   * when known); false when the event id was already stored.
+   */
+  insertEvent(ev: IdentityEvent, receivedAt: number, lectureId: string | null = null): boolean {
     const day = utcDay(ev.ts);
     const info = this.stmts.insertEvent.run({
       ...ev,
@@ -358,7 +416,7 @@ export class LocalStore {
       receivedAt,
     });
     if (info.changes === 0) return false;
-    this.stmts.outbox.run('event', JSON.stringify({ ...ev, day }), receivedAt);
+    this.stmts.outbox.run('event', JSON.stringify({ ...ev, day, lectureId }), receivedAt);
     return true;
   }
   eventsOfStudentDay(studentId: string, day: string): IdentityEvent[] {

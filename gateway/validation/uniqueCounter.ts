@@ -11,11 +11,15 @@ export interface SketchStore {
  * HyperLogLog counts of unique attendees per lecture and day, persisted
  * through a SketchStore so a restart keeps the counts. Sketches whose
  * registers changed are written back by flush() (inside the caller's
- * transaction, so the sketch and its outbox row commit with the events).
+ * transaction, so the sketch and its outbox row commit together); flushIfDue()
+ * does so at most once per interval, which keeps a 4 KiB sketch write off
+ * every single event. Whatever a crash loses between flushes is re-added at
+ * start from the records (HLL adds are idempotent): see GatewayCore.
  */
 export class UniqueCounter {
   private readonly sketches = new Map<string, Hll>();
   private readonly dirty = new Set<string>();
+  private lastFlush = 0;
 
   constructor(
     private readonly store: SketchStore,
@@ -61,8 +65,15 @@ export class UniqueCounter {
     return 1.04 / Math.sqrt(2 ** this.bits);
   }
 
+  /** Persists changed sketches if the last flush is at least `everyMs` old. */
+  flushIfDue(now: number, everyMs = 1000): number {
+    if (this.dirty.size === 0 || now - this.lastFlush < everyMs) return 0;
+    return this.flush(now);
+  }
+
   /** Persists every changed sketch. */
   flush(now: number): number {
+    this.lastFlush = now;
     let n = 0;
     for (const k of this.dirty) {
       const [lectureId, day] = k.split('\u0000') as [string, string];

@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import { ConfigDownlink } from '../sync/configDownlink.ts';
+import type { TlsFiles } from '../sync/mqttConnect.ts';
+import { Outbox } from '../sync/outbox.ts';
+import type { ConfigData, ConfigMessage } from '../sync/schema.ts';
+import { Uplink } from '../sync/uplink.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config/schema.ts';
+import type { Service } from './daemon.ts';
+import type { GatewayCore } from './gatewayCore.ts';
+import { VERSION, type Health } from './health.ts';
+
+function tlsOf(cfg: Config): TlsFiles | undefined {
+  const { caFile, certFile, keyFile } = cfg.mqtt;
+  if (!caFile && !certFile && !keyFile) return undefined;
+  return {
+    ...(caFile ? { caFile } : {}),
+    ...(certFile ? { certFile } : {}),
+    ...(keyFile ? { keyFile } : {}),
+  };
+}
+
+function credentials(cfg: Config): { username?: string; password?: string } {
+  return {
+    ...(cfg.mqtt.username !== undefined ? { username: cfg.mqtt.username } : {}),
+    ...(cfg.mqtt.password !== undefined ? { password: cfg.mqtt.password } : {}),
+  };
+}
+
+/** One configuration update, discriminated by kind. */
+export type ConfigUpdate = {
+  [K in ConfigMessage['kind']]: { kind: K; data: ConfigData<K> };
+}[ConfigMessage['kind']];
+
+/**
+ * Applies a configuration version from the site to the local store, atomically,
+ * and rebuilds what depends on it (Bloom filter, thresholds).
+ */
+export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUpdate, now: number): void {
+  switch (msg.kind) {
+    case 'roster':
+      core.store.replaceRoster(
+        msg.data.map((r) => ({
+          studentId: r.studentId,
+          name: r.name,
+          cardUid: r.cardUid === null ? null : r.cardUid.toUpperCase(),
+        })),
+        now,
+      );
+      core.rebuildBloom();
+      return;
+    case 'enrolments':
+      core.store.replaceEnrolments(msg.data, now);
+      return;
+    case 'timetable':
+      core.store.replaceTimetable(msg.data, now);
+      return;
+    case 'thresholds':
+      core.pipeline.setThresholds({ ...cfg.thresholds, ...msg.data });
+      return;
+  }
+}
+
+/**
+ * The MQTT services of a gateway when `mqtt.enabled`: the store-and-forward
+ * uplink (outbox -> aggregator, end-to-end acks, status and heartbeat) and the
+ * configuration downlink (retained roster/enrolments/timetable/thresholds).
+ */
+export function syncServices(
+  cfg: Config,
+  core: GatewayCore,
+  health: () => Health,
+  log: Logger,
+  clock: Clock,
+): Service[] {
+  if (!cfg.mqtt.enabled) return [];
+  const tls = tlsOf(cfg);
+  const common = {
+    url: cfg.mqtt.url,
+    site: cfg.gateway.site,
+    gatewayId: cfg.gateway.id,
+    ...credentials(cfg),
+    ...(tls ? { tls } : {}),
+  };
+  const outbox = new Outbox(
+    core.store.db,
+    { maxRows: cfg.mqtt.maxOutboxRows, minDiskFreeBytes: cfg.mqtt.minDiskFreeMb * 1024 * 1024 },
+    { log, clock },
+  );
+  const uplink = new Uplink(
+    {
+      ...common,
+      version: VERSION,
+      batchSize: cfg.mqtt.batchSize,
+      lingerMs: cfg.mqtt.lingerMs,
+      maxInFlight: cfg.mqtt.maxInFlight,
+      ackTimeoutMs: cfg.mqtt.ackTimeoutMs,
+      heartbeatSec: cfg.mqtt.heartbeatSec,
+    },
+    {
+      outbox,
+      log: log.child({ module: 'uplink' }),
+      clock,
+      health: () => {
+        const h = health();
+        return {
+          readerConnected: Object.values(h.readers).some((s) => s === 'open'),
+          cameraFps: h.camera?.fps ?? null,
+        };
+      },
+    },
+  );
+  core.pipeline.events.on('accepted', () => uplink.notify());
+  core.pipeline.events.on('invalid', () => uplink.notify());
+  const downlink = new ConfigDownlink(common, {
+    db: core.store.db,
+    log: log.child({ module: 'downlink' }),
+    clock,
+    apply: (kind, _version, data) =>
+      applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now()),
+  });
+  return [
+    { name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() },
+    { name: 'config-downlink', start: () => downlink.start(), stop: () => downlink.stop() },
+  ];
+}
