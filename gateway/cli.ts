@@ -3,6 +3,7 @@ import type { Command } from './cli/command.ts';
 import { aggregatorCommand } from './cli/aggregatorCommand.ts';
 import { configCommand } from './cli/configCommand.ts';
 import { demoCommand } from './cli/demoCommand.ts';
+import { enrollCommand } from './cli/enrollCommand.ts';
 import { runCommand } from './cli/runCommand.ts';
 import { simulateCommand } from './cli/simulateCommand.ts';
 import { importCommand } from './cli/importCommand.ts';
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   invalidCommand,
   statsCommand,
   reviewCommand,
+  enrollCommand,
   configCommand,
   aggregatorCommand,
 ];

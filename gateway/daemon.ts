@@ -8,6 +8,7 @@ import type { IngestInput } from './pipeline/ingestPipeline.ts';
 import { Spool } from './pipeline/spool.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
+import type { CameraHealth } from './cameraService.ts';
 
 /** Anything the daemon starts and stops (a camera recogniser, the MQTT uplink, ...). */
 export interface Service {
@@ -22,7 +23,12 @@ export interface DaemonParts {
   log: Logger;
   /** Builds a badge reader for a configured reader (the serial adapter in production). */
   makeReader: (rc: ReaderConfig, log: Logger) => BadgeReader;
-  /** Extra services started after the readers (camera, uplink), built with the core. */
+  /** The camera (face recognition), if configured: a service plus its health. */
+  makeCamera?: (
+    core: GatewayCore,
+    ingest: (input: IngestInput) => void,
+  ) => { service: Service; health: () => CameraHealth | null } | null;
+  /** Extra services started after the readers and camera (the uplink), built with the core. */
   services?: (core: GatewayCore, health: () => Health) => Service[];
   env?: NodeJS.ProcessEnv;
 }
@@ -37,6 +43,7 @@ export class Daemon {
   core!: GatewayCore;
   private readers: BadgeReader[] = [];
   private services: Service[] = [];
+  private cameraHealth: (() => CameraHealth | null) | undefined;
   private readerStates: Record<string, ReaderState> = {};
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastSweepAt: number | null = null;
@@ -52,7 +59,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     const { cfg, clock, log } = this.parts;
-    this.core = new GatewayCore(cfg, clock, log, {});
+    this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
     const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
     this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
 
@@ -76,7 +83,12 @@ export class Daemon {
     }
     for (const r of this.readers) await r.start();
 
-    this.services = this.parts.services?.(this.core, () => this.health()) ?? [];
+    const camera = this.parts.makeCamera?.(this.core, (input) => this.enqueue(input)) ?? null;
+    this.cameraHealth = camera?.health;
+    this.services = [
+      ...(camera ? [camera.service] : []),
+      ...(this.parts.services?.(this.core, () => this.health()) ?? []),
+    ];
     for (const s of this.services) {
       log.info({ service: s.name }, 'starting service');
       await s.start();
@@ -142,7 +154,7 @@ export class Daemon {
       version: VERSION,
       uptimeSec: Math.round((now - this.startedAt) / 1000),
       readers: { ...this.readerStates },
-      camera: null,
+      camera: this.cameraHealth?.() ?? null,
       outboxDepth: ob.depth,
       oldestUnsyncedAgeSec: ob.oldestAgeSec,
       diskFreeMb: diskFreeMb(this.parts.cfg.store.path),

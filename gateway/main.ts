@@ -4,6 +4,7 @@ import type { Config } from './config/schema.ts';
 import { Daemon, type Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import type { Health } from './health.ts';
+import { cameraService } from './cameraService.ts';
 import { SerialBadgeReader } from './serial/serialBadgeReader.ts';
 
 /** Extra services (camera, uplink) added by their wiring modules. */
@@ -44,6 +45,7 @@ export function buildDaemon(
         },
         { logger: rlog, clock },
       ),
+    makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest),
     services: (core, health) => extra.flatMap((f) => f(cfg, core, health, log, clock)),
   });
 }

@@ -97,23 +97,38 @@ export const readerSchema = z.object({
     .describe('Repeated reads of a card within this window are one swipe'),
 });
 
-export const cameraSchema = z.object({
-  enabled: z.boolean().default(false),
-  input: z.string().default('').describe('RTSP URL, V4L2 device (/dev/video0) or video file'),
-  width: z.number().int().positive().default(640),
-  height: z.number().int().positive().default(480),
-  fps: z.number().positive().default(10),
-  gateId: z.string().default('cam-1'),
-  direction: direction.default('unknown'),
-  engine: z.enum(['onnx', 'faceapi']).default('onnx'),
-  matchThreshold: z.number().min(-1).max(1).default(0.45).describe('Cosine similarity needed for a match'),
-  matchMargin: z
-    .number()
-    .min(0)
-    .max(2)
-    .default(0.05)
-    .describe('Required margin over the second-best identity'),
-});
+export const cameraSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    input: z.string().default('').describe('RTSP URL, V4L2 device (/dev/video0) or video file'),
+    width: z.number().int().positive().default(640),
+    height: z.number().int().positive().default(480),
+    fps: z.number().positive().default(10),
+    gateId: z.string().default('cam-1'),
+    direction: direction.default('unknown'),
+    engine: z.enum(['onnx', 'faceapi']).default('onnx'),
+    matchThreshold: z
+      .number()
+      .min(-1)
+      .max(1)
+      .optional()
+      .describe("Cosine similarity needed for a match (default: the engine's own, 0.45 onnx, 0.9 faceapi)"),
+    matchMargin: z
+      .number()
+      .min(0)
+      .max(2)
+      .optional()
+      .describe("Required margin over the second-best identity (default: the engine's own)"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.enabled && c.input.trim() === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message: 'an RTSP URL, V4L2 device or video file when camera.enabled is true',
+      });
+    }
+  });
 
 export const mqttSchema = z.object({
   enabled: z.boolean().default(false).describe('Sync to a central aggregator over MQTT'),

@@ -106,6 +106,11 @@ export class IngestPipeline {
     this.events = new SafeEmitter(deps.log);
   }
 
+  /** The thresholds in force. */
+  thresholds(): Thresholds {
+    return this.deps.thresholds;
+  }
+
   /** New thresholds (a configuration version from the site); the next classification uses them. */
   setThresholds(t: Thresholds): void {
     this.deps.thresholds = t;
@@ -237,6 +242,22 @@ export class IngestPipeline {
 
     const day = utcDay(event.ts);
     const changed = this.reclassify(event.studentId, day, now);
+    // A face can arrive after the badge it contradicts: students who badged at
+    // this gate within the pairing window are decided again with it.
+    if (event.source === 'face' && this.deps.faceFusion) {
+      const w = this.deps.thresholds.pairingWindowSec * 1000;
+      const badgers = new Set<string>();
+      for (const e of store.hallEventsBetween(event.hallId, day, event.ts - w, event.ts + w)) {
+        if (
+          e.source === 'rfid' &&
+          e.gateId === event.gateId &&
+          e.studentId !== null &&
+          e.studentId !== event.studentId
+        )
+          badgers.add(e.studentId);
+      }
+      for (const other of badgers) changed.push(...this.reclassify(other, day, now));
+    }
     this.counters.accepted++;
     return { kind: 'accepted', event, changed };
   }

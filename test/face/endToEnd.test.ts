@@ -1,9 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { IdentityEvent } from '../../rules/types.ts';
 import { defaultThresholds } from '../../rules/defaultThresholds.ts';
 import { ManualClock } from '../../gateway/clock.ts';
@@ -18,8 +16,9 @@ import { IngestPipeline } from '../../gateway/pipeline/ingestPipeline.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { RosterBloom } from '../../gateway/validation/rosterBloom.ts';
 import { UniqueCounter } from '../../gateway/validation/uniqueCounter.ts';
-import { samplePath, tempDir } from './helpers.ts';
+import { tempDir } from './helpers.ts';
 import { enrolmentCrop, findPeople } from './variants.ts';
+import { walkInVideo } from './walkInVideo.ts';
 
 const tmp = tempDir('hallgate-face-e2e-');
 const engine = new OnnxFaceEngine();
@@ -61,40 +60,7 @@ test('video of an enrolled student -> frame source -> recogniser -> one face eve
 
     // a 3 s clip: the group photo region around the student and a neighbour (not enrolled),
     // the camera panning right and zooming in
-    const still = join(tmp.dir, 'scene.jpg');
-    const left = Math.max(0, Math.round(person.box.x - person.box.width * 0.8));
-    const right = Math.round(other.box.x + other.box.width * 1.8);
-    const top = Math.max(0, Math.round(Math.min(person.box.y, other.box.y) - person.box.height * 0.8));
-    const height = Math.round(Math.max(person.box.height, other.box.height) * 2.6);
-    await sharp(samplePath(5))
-      .extract({
-        left,
-        top,
-        width: Math.min(right, person.imageWidth) - left,
-        height: Math.min(height, person.imageHeight - top),
-      })
-      .resize(1280, 960, { fit: 'contain', background: '#202020' })
-      .jpeg()
-      .toFile(still);
-    const video = join(tmp.dir, 'walk-in.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-loop',
-      '1',
-      '-framerate',
-      '10',
-      '-t',
-      '3',
-      '-i',
-      still,
-      '-vf',
-      "zoompan=z='1+0.006*in':x='(iw-iw/zoom)/2+in*3':y='(ih-ih/zoom)/2':d=1:s=640x480:fps=10",
-      '-pix_fmt',
-      'yuv420p',
-      video,
-    ]);
+    const video = await walkInVideo(tmp.dir, person, other);
 
     const source = new FfmpegFrameSource(
       { input: video, width: 640, height: 480, fps: 10, realtime: true, restartOnEnd: false },

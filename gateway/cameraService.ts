@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import { FfmpegFrameSource } from './camera/ffmpegFrameSource.ts';
+import type { Clock } from './clock.ts';
+import { utcDay } from './clock.ts';
+import type { Config } from './config/schema.ts';
+import type { Service } from './daemon.ts';
+import { createEngine } from './face/createEngine.ts';
+import { FaceRecognizer } from './face/faceRecognizer.ts';
+import { Gallery } from './face/gallery.ts';
+import { Matcher } from './face/matcher.ts';
+import type { GatewayCore } from './gatewayCore.ts';
+import type { IngestInput } from './pipeline/ingestPipeline.ts';
+
+export interface CameraHealth {
+  state: string;
+  fps: number;
+}
+
+/**
+ * The camera of a hall when `camera.enabled`: ffmpeg frames -> face engine ->
+ * gallery match -> tracker -> one face event per track into the same pipeline
+ * as the badges. Start: engine, recogniser, frame source; stop in reverse.
+ */
+export function cameraService(
+  cfg: Config,
+  core: GatewayCore,
+  log: Logger,
+  clock: Clock,
+  ingest: (input: IngestInput) => void,
+): { service: Service; health: () => CameraHealth | null } | null {
+  if (!cfg.camera.enabled) return null;
+  const clog = log.child({ module: 'camera' });
+  const engine = createEngine(cfg.camera.engine);
+  let source: FfmpegFrameSource | undefined;
+  let recognizer: FaceRecognizer | undefined;
+  let lastFrames = 0;
+  let lastAt = clock.now();
+
+  /** Students enrolled in the sessions running in this hall now (searched first). */
+  const candidates = (): ReadonlySet<string> | undefined => {
+    const now = clock.now();
+    const tol = core.pipeline.thresholds().sessionToleranceSec * 1000;
+    const running = core.store
+      .sessionsOfDay(utcDay(now))
+      .filter((s) => s.hallId === cfg.gateway.hallId && now >= s.start - tol && now <= s.end + tol);
+    if (running.length === 0) return undefined;
+    return new Set(running.flatMap((s) => core.store.enrolledStudentIds(s.courseId)));
+  };
+
+  const service: Service = {
+    name: 'camera',
+    async start() {
+      await engine.load();
+      const threshold = cfg.camera.matchThreshold ?? engine.matchDefaults.threshold;
+      const margin = cfg.camera.matchMargin ?? engine.matchDefaults.margin;
+      const gallery = new Gallery(core.store.db);
+      const matcher = new Matcher(gallery.load(engine.name, engine.modelVersion), { threshold, margin });
+      if (matcher.size === 0)
+        clog.warn(
+          { engine: engine.name, modelVersion: engine.modelVersion },
+          'no one is enrolled for this engine and model version: every face will be unknown',
+        );
+      if (core.pipeline.thresholds().faceMinConfidence > threshold) {
+        clog.warn(
+          { faceMinConfidence: core.pipeline.thresholds().faceMinConfidence, matchThreshold: threshold },
+          'thresholds.faceMinConfidence is above the match threshold: matches between the two are recognised but ignored for attendance',
+        );
+      }
+      source = new FfmpegFrameSource(
+        { input: cfg.camera.input, width: cfg.camera.width, height: cfg.camera.height, fps: cfg.camera.fps },
+        { clock, log: clog },
+      );
+      recognizer = new FaceRecognizer(
+        {
+          gateId: cfg.camera.gateId,
+          hallId: cfg.gateway.hallId,
+          direction: cfg.camera.direction,
+          candidates,
+        },
+        { source, engine, matcher, clock, log: clog },
+      );
+      recognizer.events.on('identity', (event) => ingest({ kind: 'face', event }));
+      await recognizer.start();
+      await source.start();
+      clog.info({ engine: engine.name, enrolled: matcher.size, input: cfg.camera.input }, 'camera running');
+    },
+    async stop() {
+      await source?.stop();
+      await recognizer?.stop();
+      await engine.close();
+    },
+  };
+  const health = (): CameraHealth | null => {
+    if (!source) return null;
+    const s = source.stats();
+    const now = clock.now();
+    const fps = now > lastAt ? ((s.framesOut - lastFrames) * 1000) / (now - lastAt) : 0;
+    lastFrames = s.framesOut;
+    lastAt = now;
+    return { state: s.state, fps: Math.round(fps * 10) / 10 };
+  };
+  return { service, health };
+}
