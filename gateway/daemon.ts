@@ -47,6 +47,7 @@ export class Daemon {
   private readerStates: Record<string, ReaderState> = {};
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastSweepAt: number | null = null;
+  private lastStatsAt = 0;
   private readonly notifier: SystemdNotifier;
   private readonly startedAt: number;
   private pending: IngestInput[] = [];
@@ -141,6 +142,11 @@ export class Daemon {
       this.core.store.setMeta('last_sweep', String(now));
       if (changed > 0) log.info({ changed }, 'ended sessions finalised');
       this.lastSweepAt = now;
+      if (now - this.lastStatsAt >= 60_000) {
+        this.lastStatsAt = now;
+        const readers = Object.fromEntries(this.readers.map((r) => [r.readerId, r.stats()]));
+        log.info({ pipeline: this.core.pipeline.stats(), readers, health: this.health() }, 'counters');
+      }
     } catch (err) {
       log.error({ err }, 'sweep failed');
     }

@@ -41,6 +41,8 @@ export function buildDaemon(
           stopBits: rc.stopBits,
           protocol: rc.protocol,
           debounceMs: rc.debounceMs,
+          reconnect: rc.reconnect,
+          line: { minLength: rc.lineMinLength, maxLength: rc.lineMaxLength },
           logCardIds: cfg.log.cardIds,
         },
         { logger: rlog, clock },

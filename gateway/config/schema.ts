@@ -95,6 +95,26 @@ export const readerSchema = z.object({
     .min(0)
     .default(2000)
     .describe('Repeated reads of a card within this window are one swipe'),
+  reconnect: z
+    .object({
+      initialMs: z.number().int().positive().default(500),
+      maxMs: z.number().int().positive().default(30_000),
+    })
+    .prefault({})
+    .describe('Backoff while the device is missing: doubles from initialMs up to maxMs'),
+  lineMinLength: z
+    .number()
+    .int()
+    .min(1)
+    .default(4)
+    .describe("'line' protocol: shortest card number accepted"),
+  lineMaxLength: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(20)
+    .describe("'line' protocol: longest card number accepted"),
 });
 
 export const cameraSchema = z
