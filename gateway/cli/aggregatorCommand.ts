@@ -2,7 +2,7 @@ import { systemClock } from '../clock.ts';
 import { createLogger } from '../log.ts';
 import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
 import type { Command } from './command.ts';
-import { configFrom, parse } from './options.ts';
+import { configFrom, parse, untilSignal } from './options.ts';
 
 export const aggregatorCommand: Command = {
   name: 'aggregator',
@@ -28,14 +28,7 @@ SIGTERM. See docs/sync.md.`,
       { store: cfg.aggregator.store, url: cfg.mqtt.url, group: cfg.aggregator.group },
       'aggregator running',
     );
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        log.info({ signal }, 'stopping');
-        resolve();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    await untilSignal(log);
     await running.stop();
     log.info(running.aggregator.stats(), 'aggregator stopped');
     return 0;

@@ -38,6 +38,18 @@ export function openStore(values: { config?: string | undefined; db?: string | u
   return { cfg, store: LocalStore.open(cfg.store.path) };
 }
 
+/** Resolves on the first SIGINT or SIGTERM (logged), for commands that run until stopped. */
+export function untilSignal(log: { info(obj: object, msg: string): void }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
 /** Fixed-width text table. */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];

@@ -3,7 +3,7 @@ import { systemClock } from '../clock.ts';
 import { buildDaemon } from '../main.ts';
 import { syncServices } from '../syncServices.ts';
 import type { Command } from './command.ts';
-import { configFrom, parse } from './options.ts';
+import { configFrom, parse, untilSignal } from './options.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -22,14 +22,7 @@ configured) and runs until SIGINT or SIGTERM, then closes everything cleanly.`,
     const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
     const daemon = buildDaemon(cfg, log, systemClock, [syncServices]);
     await daemon.start();
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        log.info({ signal }, 'stopping');
-        resolve();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    await untilSignal(log);
     await daemon.stop();
     return 0;
   },
