@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in socat:socat mosquitto:mosquitto ffmpeg:ffmpeg udevadm:udev; do
+for pair in socat:socat mosquitto:mosquitto ffmpeg:ffmpeg udevadm:udev systemd-notify:systemd openssl:openssl; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$cmd" ] && [ ! -x "/sbin/$cmd" ]; then need+=("$pkg"); fi
 done
