@@ -137,6 +137,22 @@ describe('hallgate CLI', () => {
     assert.match(bad.stderr, /--status must be one of/);
   });
 
+  it('stats unique prints the HyperLogLog estimate next to the exact count, and survives a restart', async () => {
+    const db = join(dir, 'stats.db');
+    assert.equal(
+      (await runCli(['simulate', '--db', db, '--students', '300', '--seed', '2', '--day', '2026-03-19']))
+        .code,
+      0,
+    );
+    const r = await runCli(['stats', 'unique', '--lecture', 'C101', '--date', '2026-03-19', '--db', db]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = /estimate (\d+) .* exact (\d+)/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    const [estimate, exact] = [Number(m[1]), Number(m[2])];
+    assert.ok(exact > 100, r.stdout);
+    assert.ok(Math.abs(estimate - exact) / exact < 0.05, r.stdout);
+  });
+
   it('the demo runs a simulated hall end to end and prints the summary table', async () => {
     const r = await runCli(['demo', '--duration', '3', '--students', '40', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
