@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -43,4 +43,19 @@ describe('systemd readiness and watchdog', () => {
     assert.equal(await exited, 0);
     await waitFor(() => text().includes('STOPPING=1'), 'STOPPING=1');
   });
+
+  for (const unit of ['hallgate.service', 'hallgate-aggregator.service']) {
+    it(`systemd/${unit} passes systemd-analyze verify`, (t) => {
+      const probe = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
+      if (probe.error) {
+        t.skip('systemd-analyze is not installed (Debian package systemd)');
+        return;
+      }
+      const r = spawnSync('systemd-analyze', ['verify', join(import.meta.dirname, '../../systemd', unit)], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr.trim(), '', r.stderr);
+    });
+  }
 });
