@@ -23,6 +23,9 @@ import {
 const { Client, types } = cassandra;
 type Row = cassandra.types.Row;
 
+/** Most per-partition reads in flight at once for a multi-partition read (recordsByDayRange). */
+const READ_CONCURRENCY = 32;
+
 export const CQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'cql');
 
 export interface CassandraStoreOptions {
@@ -323,6 +326,35 @@ export class CassandraCentralStore implements CentralStore {
     ).map(toRecord);
   }
 
+  /**
+   * Reads records_by_student: the distinct student partitions (a scan of the
+   * partition keys only), then each student's clustering range [fromDay, toDay],
+   * at most READ_CONCURRENCY reads in flight. No ALLOW FILTERING; its cost
+   * grows with the number of students, which suits a report job, not a hot path.
+   */
+  async recordsByDayRange(fromDay: string, toDay: string): Promise<CentralRecord[]> {
+    const students = (
+      await this.select(`SELECT DISTINCT student_id FROM ${this.ks}.records_by_student`, [])
+    ).map((r) => r['student_id'] as string);
+    const from = types.LocalDate.fromString(fromDay);
+    const to = types.LocalDate.fromString(toDay);
+    const out: CentralRecord[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < students.length) {
+        const studentId = students[next++]!;
+        const rows = await this.select(
+          `SELECT * FROM ${this.ks}.records_by_student WHERE student_id = ? AND day >= ? AND day <= ?`,
+          [studentId, from, to],
+        );
+        for (const r of rows) out.push(toRecord(r));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, students.length) }, worker));
+    const key = (r: CentralRecord) => [r.day, r.sessionId, r.studentId];
+    return out.sort((a, b) => compareKeys(key(a), key(b)));
+  }
+
   async invalidAttemptsByDay(day: string): Promise<CentralInvalid[]> {
     return (
       await this.select(`SELECT * FROM ${this.ks}.invalid_by_day WHERE day = ?`, [
@@ -425,6 +457,14 @@ function statements(cql: string): string[] {
 }
 
 const dayStr = (v: unknown) => String(v);
+
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! < b[i]!) return -1;
+    if (a[i]! > b[i]!) return 1;
+  }
+  return 0;
+}
 
 function toEvent(r: Row): CentralEvent {
   const sid = r['student_id'] as string;

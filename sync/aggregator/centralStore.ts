@@ -111,6 +111,11 @@ export interface CentralStore {
   recordsBySession(sessionId: string): Promise<CentralRecord[]>;
   /** Latest version of each of one student's records, by day then session id. */
   recordsByStudent(studentId: string): Promise<CentralRecord[]>;
+  /**
+   * Latest version of every record whose day lies in [fromDay, toDay] (inclusive,
+   * 'YYYY-MM-DD'), by day, then session id, then student id. For reports.
+   */
+  recordsByDayRange(fromDay: string, toDay: string): Promise<CentralRecord[]>;
   /** Invalid attempts of one day (every gate), by time. */
   invalidAttemptsByDay(day: string): Promise<CentralInvalid[]>;
   /** Invalid attempts at one gate on one day, by time. */

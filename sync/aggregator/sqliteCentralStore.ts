@@ -113,6 +113,10 @@ CREATE TABLE dead_letters (
 );
 `,
   },
+  {
+    name: '002_records_by_day',
+    sql: 'CREATE INDEX records_by_day ON records (day, session_id, student_id);',
+  },
 ];
 
 interface EventRow {
@@ -379,6 +383,16 @@ export class SqliteCentralStore implements CentralStore {
         this.d
           .prepare('SELECT * FROM records WHERE student_id = ? ORDER BY day, session_id')
           .all(studentId) as RecordRow[]
+      ).map(toRecord),
+    );
+  }
+
+  recordsByDayRange(fromDay: string, toDay: string): Promise<CentralRecord[]> {
+    return attempt(() =>
+      (
+        this.d
+          .prepare('SELECT * FROM records WHERE day >= ? AND day <= ? ORDER BY day, session_id, student_id')
+          .all(fromDay, toDay) as RecordRow[]
       ).map(toRecord),
     );
   }

@@ -123,6 +123,39 @@ export function centralStoreContract(
       assert.equal((await store.counts()).records, 3);
     });
 
+    it('answers the latest records of a day range, by day, session and student', async () => {
+      // April days: clear of the records the other cases write in March.
+      const rec = (studentId: string, day: string, over: Partial<Parameters<typeof record>[0]> = {}) =>
+        record({ studentId, day, sessionId: `CS101-${day}`, ...over });
+      await store.writeBatch(
+        batch({
+          records: [
+            rec('S2', '2025-04-02'),
+            rec('S1', '2025-04-02', { version: 2, status: 'late' }),
+            rec('S1', '2025-04-01'),
+            rec('S1', '2025-04-03', { sessionId: 'MA201-2025-04-03', courseId: 'MA201' }),
+            rec('S3', '2025-04-03'),
+            rec('S1', '2025-04-04'),
+          ],
+        }),
+      );
+      // an older version arriving later changes nothing
+      await store.writeBatch(batch({ records: [rec('S1', '2025-04-02', { version: 1, status: 'absent' })] }));
+      const rows = await store.recordsByDayRange('2025-04-02', '2025-04-03');
+      assert.deepEqual(
+        rows.map((r) => [r.day, r.sessionId, r.studentId, r.version, r.status]),
+        [
+          ['2025-04-02', 'CS101-2025-04-02', 'S1', 2, 'late'],
+          ['2025-04-02', 'CS101-2025-04-02', 'S2', 1, 'present'],
+          ['2025-04-03', 'CS101-2025-04-03', 'S3', 1, 'present'],
+          ['2025-04-03', 'MA201-2025-04-03', 'S1', 1, 'present'],
+        ],
+      );
+      assert.equal(rows[0]!.courseId, 'CS101');
+      assert.deepEqual(rows[0]!.intervals, record().intervals);
+      assert.deepEqual(await store.recordsByDayRange('2025-05-01', '2025-05-31'), []);
+    });
+
     it('stores invalid attempts by day and by gate/day', async () => {
       const inv = [
         invalid({ eventId: 'i1', gateId: 'G1', ts: 2000 }),
