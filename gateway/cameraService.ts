@@ -8,6 +8,7 @@ import { createEngine } from './face/createEngine.ts';
 import { FaceRecognizer } from './face/faceRecognizer.ts';
 import { Gallery } from './face/gallery.ts';
 import { Matcher } from './face/matcher.ts';
+import { ReviewCropStore } from './face/reviewCrops.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
 
@@ -19,7 +20,9 @@ export interface CameraHealth {
 /**
  * The camera of a hall when `camera.enabled`: ffmpeg frames -> face engine ->
  * gallery match -> tracker -> one face event per track into the same pipeline
- * as the badges. Start: engine, recogniser, frame source; stop in reverse.
+ * as the badges; unknown faces leave a review crop only when
+ * `camera.reviewCrops.enabled`. Start: engine, review crops, recogniser, frame
+ * source; stop in reverse.
  */
 export function cameraService(
   cfg: Config,
@@ -31,6 +34,7 @@ export function cameraService(
   if (!cfg.camera.enabled) return null;
   const clog = log.child({ module: 'camera' });
   const engine = createEngine(cfg.camera.engine);
+  const crops = new ReviewCropStore(cfg.camera.reviewCrops, { clock, log: clog });
   let source: FfmpegFrameSource | undefined;
   let recognizer: FaceRecognizer | undefined;
   let lastFrames = 0;
@@ -66,6 +70,7 @@ export function cameraService(
           'thresholds.faceMinConfidence is above the match threshold: matches between the two are recognised but ignored for attendance',
         );
       }
+      await crops.start();
       source = new FfmpegFrameSource(
         { input: cfg.camera.input, width: cfg.camera.width, height: cfg.camera.height, fps: cfg.camera.fps },
         { clock, log: clog },
@@ -76,6 +81,7 @@ export function cameraService(
           hallId: cfg.gateway.hallId,
           direction: cfg.camera.direction,
           candidates,
+          ...(crops.enabled ? { onUnknown: (event, view) => crops.save(event, view) } : {}),
         },
         { source, engine, matcher, clock, log: clog },
       );
@@ -87,6 +93,7 @@ export function cameraService(
     async stop() {
       await source?.stop();
       await recognizer?.stop();
+      await crops.stop();
       await engine.close();
     },
   };

@@ -139,6 +139,33 @@ export const cameraSchema = z
       .max(2)
       .optional()
       .describe("Required margin over the second-best identity (default: the engine's own)"),
+    reviewCrops: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Keep one JPEG crop per unknown face for operator review (off: no image is ever stored)'),
+        dir: z
+          .string()
+          .min(1)
+          .default('var/review-crops')
+          .describe(
+            'Directory of the crops, one JPEG per unknown face named by its event id (files 0600, directory 0700); deleting it is safe',
+          ),
+        retentionHours: z
+          .number()
+          .positive()
+          .default(72)
+          .describe('Crops older than this are deleted (checked at start and hourly)'),
+        maxFiles: z
+          .number()
+          .int()
+          .positive()
+          .default(10_000)
+          .describe('At most this many crops are kept; the oldest go first'),
+      })
+      .prefault({})
+      .describe('Images of unknown faces, only when enabled; never of recognised students'),
   })
   .superRefine((c, ctx) => {
     if (c.enabled && c.input.trim() === '') {

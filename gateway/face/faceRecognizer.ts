@@ -5,7 +5,7 @@ import { LatestSlot } from '../camera/latestSlot.ts';
 import type { Clock } from '../clock.ts';
 import { SafeEmitter } from '../safeEmitter.ts';
 import { IdentityCooldown } from './cooldown.ts';
-import type { DetectedFace, FaceEngine, RgbImage } from './faceEngine.ts';
+import type { Box, DetectedFace, FaceEngine, RgbImage } from './faceEngine.ts';
 import type { Matcher } from './matcher.ts';
 import { IouTracker, type Track } from './tracker.ts';
 
@@ -25,6 +25,24 @@ export interface FaceRecognizerOptions {
   maxMisses?: number;
   /** Students of this hall's current sessions, searched first. */
   candidates?: () => ReadonlySet<string> | undefined;
+  /**
+   * Called after an unknown-face event with the track's best view (highest
+   * detector score among its recognition attempts). Only when set does the
+   * recogniser keep such views (a small region per undecided track). A
+   * throwing callback is caught and logged.
+   */
+  onUnknown?: (event: IdentityEvent, view: FaceView) => void;
+}
+
+/** A region of one frame around a face (the face plus half its size on every side, clipped). */
+export interface FaceView {
+  image: RgbImage;
+  /** The face inside `image`. */
+  box: Box;
+  /** Detector score of the face. */
+  score: number;
+  /** Timestamp of the frame it came from. */
+  ts: number;
 }
 
 export interface FaceRecognizerDeps {
@@ -67,6 +85,8 @@ export class FaceRecognizer {
   private busy = false;
   private idle: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
+  /** Best view of each undecided track, kept only when opts.onUnknown is set. */
+  private readonly views = new Map<string, FaceView>();
   private readonly counters = {
     framesProcessed: 0,
     facesDetected: 0,
@@ -156,11 +176,13 @@ export class FaceRecognizer {
       const face: DetectedFace = faces[index]!;
       if (Math.min(face.box.width, face.box.height) < (this.opts.minFacePx ?? 40)) continue;
       track.attempts++;
+      if (this.opts.onUnknown) this.keepView(track, face, image, frame.ts);
       const embedding = await engine.embed(image, face);
       this.counters.embeddings++;
       const m = matcher.match(embedding, candidates);
       if (m.studentId !== null) {
         track.decided = true;
+        this.views.delete(track.id);
         const ev = this.decide(track, m.studentId, m.score, frame.ts);
         if (ev) out.push(ev);
       } else if (track.attempts >= maxAttempts) {
@@ -169,8 +191,18 @@ export class FaceRecognizer {
       }
     }
     // a face seen and tried at least twice that left before being recognised is an unknown face
-    for (const t of ended) if (!t.decided && t.attempts >= 2) out.push(this.unknown(t, 0, t.lastTs));
+    for (const t of ended) {
+      if (!t.decided && t.attempts >= 2) out.push(this.unknown(t, 0, t.lastTs));
+      this.views.delete(t.id);
+    }
     return out;
+  }
+
+  /** Keeps a copy of the region around the face if it is the track's best view so far. */
+  private keepView(track: Track, face: DetectedFace, image: RgbImage, ts: number): void {
+    const prev = this.views.get(track.id);
+    if (prev && prev.score >= face.score) return;
+    this.views.set(track.id, { ...cropAround(image, face.box, 0.5), score: face.score, ts });
   }
 
   private decide(track: Track, studentId: string, score: number, ts: number): IdentityEvent | undefined {
@@ -184,7 +216,17 @@ export class FaceRecognizer {
 
   private unknown(track: Track, score: number, ts: number): IdentityEvent {
     this.counters.unknown++;
-    return this.emit(track, null, score, ts);
+    const ev = this.emit(track, null, score, ts);
+    const view = this.views.get(track.id);
+    this.views.delete(track.id);
+    if (view && this.opts.onUnknown) {
+      try {
+        this.opts.onUnknown(ev, view);
+      } catch (err) {
+        this.log.error({ err, eventId: ev.eventId }, 'unknown-face callback failed');
+      }
+    }
+    return ev;
   }
 
   private emit(track: Track, studentId: string | null, score: number, ts: number): IdentityEvent {
@@ -214,4 +256,25 @@ export class FaceRecognizer {
     this.events.emit('identity', ev);
     return ev;
   }
+}
+
+/** Copies the region of `image` around `box`, padded by `pad` box sizes on every side and clipped. */
+export function cropAround(image: RgbImage, box: Box, pad: number): { image: RgbImage; box: Box } {
+  const x0 = Math.max(0, Math.floor(box.x - box.width * pad));
+  const y0 = Math.max(0, Math.floor(box.y - box.height * pad));
+  const x1 = Math.min(image.width, Math.ceil(box.x + box.width * (1 + pad)));
+  const y1 = Math.min(image.height, Math.ceil(box.y + box.height * (1 + pad)));
+  const width = Math.max(1, x1 - x0);
+  const height = Math.max(1, y1 - y0);
+  const data = new Uint8Array(width * height * 3);
+  const left = Math.min(x0, image.width - 1);
+  const top = Math.min(y0, image.height - 1);
+  for (let row = 0; row < height; row++) {
+    const from = ((top + row) * image.width + left) * 3;
+    data.set(image.data.subarray(from, from + width * 3), row * width * 3);
+  }
+  return {
+    image: { data, width, height },
+    box: { x: box.x - left, y: box.y - top, width: box.width, height: box.height },
+  };
 }
