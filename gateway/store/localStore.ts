@@ -84,8 +84,23 @@ function rowToEvent(r: EventRow): IdentityEvent {
   return ev;
 }
 
-function fingerprintOf(r: AttendanceRecord): string {
-  return JSON.stringify([r.status, r.minutesPresent, r.intervals, r.flags, r.eventIds, r.explanations]);
+/** A record's JSON columns, serialised once for the row, its fingerprint and nothing else. */
+interface RecordJson {
+  flags: string;
+  explanations: string;
+  eventIds: string;
+  intervals: string;
+  fingerprint: string;
+}
+
+function recordJson(r: AttendanceRecord): RecordJson {
+  const flags = JSON.stringify(r.flags);
+  const explanations = JSON.stringify(r.explanations);
+  const eventIds = JSON.stringify(r.eventIds);
+  const intervals = JSON.stringify(r.intervals);
+  // Byte for byte JSON.stringify([status, minutesPresent, intervals, flags, eventIds, explanations]).
+  const fingerprint = `[${JSON.stringify(r.status)},${JSON.stringify(r.minutesPresent)},${intervals},${flags},${eventIds},${explanations}]`;
+  return { flags, explanations, eventIds, intervals, fingerprint };
 }
 
 /**
@@ -162,6 +177,9 @@ export class LocalStore {
       ),
       getRecord: db.prepare<[string, string], RecordRow>(
         'SELECT * FROM attendance_records WHERE student_id = ? AND session_id = ?',
+      ),
+      recordVersion: db.prepare<[string, string], { version: number; fingerprint: string }>(
+        'SELECT version, fingerprint FROM attendance_records WHERE student_id = ? AND session_id = ?',
       ),
       putRecord: db.prepare(
         `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
@@ -435,25 +453,23 @@ export class LocalStore {
    */
   saveRecord(r: AttendanceRecord, now: number): SaveOutcome {
     if (this.stmts.manual.get(r.studentId, r.sessionId)) return 'manual';
-    const fingerprint = fingerprintOf(r);
-    const prev = this.stmts.getRecord.get(r.studentId, r.sessionId);
-    if (prev && prev.fingerprint === fingerprint) return 'unchanged';
+    const json = recordJson(r);
+    const prev = this.stmts.recordVersion.get(r.studentId, r.sessionId);
+    if (prev && prev.fingerprint === json.fingerprint) return 'unchanged';
     const version = (prev?.version ?? 0) + 1;
-    this.writeRecord(r, version, fingerprint, now, false);
+    this.writeRecord(r, version, json, now, false);
     return prev ? 'updated' : 'inserted';
   }
 
   private writeRecord(
     r: AttendanceRecord,
     version: number,
-    fingerprint: string,
+    json: RecordJson,
     now: number,
     manual: boolean,
     note?: string,
   ): void {
-    const session = this.db
-      .prepare<[string], { day: string }>('SELECT day FROM lecture_sessions WHERE session_id = ?')
-      .get(r.sessionId);
+    const session = this.stmts.sessionDay.get(r.sessionId);
     const day = session?.day ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
     this.stmts.putRecord.run({
       studentId: r.studentId,
@@ -464,11 +480,11 @@ export class LocalStore {
       version,
       status: r.status,
       minutesPresent: r.minutesPresent,
-      flags: JSON.stringify(r.flags),
-      explanations: JSON.stringify(r.explanations),
-      eventIds: JSON.stringify(r.eventIds),
-      intervals: JSON.stringify(r.intervals),
-      fingerprint,
+      flags: json.flags,
+      explanations: json.explanations,
+      eventIds: json.eventIds,
+      intervals: json.intervals,
+      fingerprint: json.fingerprint,
       decidedAt: now,
     });
     this.stmts.outbox.run(
@@ -557,7 +573,7 @@ export class LocalStore {
           { rule: 'manual_review', text: `set to ${status} by ${by}: ${note}`, thresholds: {}, eventIds: [] },
         ],
       };
-      this.writeRecord(updated, prev.version + 1, fingerprintOf(updated), now, true, note);
+      this.writeRecord(updated, prev.version + 1, recordJson(updated), now, true, note);
       return this.getRecord(studentId, sessionId)!;
     });
   }
