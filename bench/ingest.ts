@@ -56,11 +56,13 @@ const dir = mkdtempSync(join(tmpdir(), 'hallgate-bench-'));
 const day = '2026-03-19';
 const dbPath = join(dir, 'bench.db');
 const tSeed = Date.now();
-const seeded = execFileSync(
-  process.execPath,
-  ['--import', 'tsx', join(import.meta.dirname, 'seedCampus.ts'), dbPath, String(STUDENTS), day, '11'],
-  { encoding: 'utf8' },
-);
+// Compiled (dist/bench/ingest.js) or through tsx: the seeder runs the same way.
+const seeder = import.meta.filename.endsWith('.js')
+  ? [join(import.meta.dirname, 'seedCampus.js')]
+  : ['--import', 'tsx', join(import.meta.dirname, 'seedCampus.ts')];
+const seeded = execFileSync(process.execPath, [...seeder, dbPath, String(STUDENTS), day, '11'], {
+  encoding: 'utf8',
+});
 const info = JSON.parse(seeded) as { students: number; enrolments: number; sessions: number; halls: number };
 console.log(
   `campus: ${info.students.toLocaleString('en')} students, ${info.enrolments.toLocaleString('en')} enrolments, ${info.sessions} lectures in ${info.halls} halls (seeded in ${((Date.now() - tSeed) / 1000).toFixed(1)}s by a child process)`,

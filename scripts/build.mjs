@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Production build: compiles the TypeScript sources to dist/ with tsc
+// (tsconfig.build.json rewrites the `.ts` import extensions to `.js`) and
+// copies the files the code loads relative to itself (SQL migrations, the
+// checkpoint worker, CQL). dist/models points at models/ (face models are
+// found relative to the code). bin/hallgate.js runs dist/ when it is at least
+// as new as the sources, else the sources through tsx. A failed build leaves
+// no dist/ behind, so nothing runs stale code.
+//   node scripts/build.mjs
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const SOURCE_DIRS = ['gateway', 'rules', 'sync', 'bench'];
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (r.status !== 0) {
+  rmSync(dist, { recursive: true, force: true });
+  console.error('build: tsc failed; dist/ removed (bin/hallgate.js runs the sources through tsx)');
+  process.exit(r.status ?? 1);
+}
+
+function copyAssets(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) copyAssets(p);
+    else if (!e.name.endsWith('.ts')) {
+      const to = join(dist, relative(root, p));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(p, to);
+    }
+  }
+}
+for (const d of SOURCE_DIRS) copyAssets(join(root, d));
+symlinkSync(join('..', 'models'), join(dist, 'models'), 'dir');
+console.log(`build: ${relative(process.cwd(), dist) || '.'}/ ready`);
