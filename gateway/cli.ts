@@ -9,6 +9,7 @@ import { simulateCommand } from './cli/simulateCommand.ts';
 import { importCommand } from './cli/importCommand.ts';
 import { invalidCommand } from './cli/invalidCommand.ts';
 import { recordsCommand } from './cli/recordsCommand.ts';
+import { reportCommand } from './cli/reportCommand.ts';
 import { reviewCommand } from './cli/reviewCommand.ts';
 import { statsCommand } from './cli/statsCommand.ts';
 
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   enrollCommand,
   configCommand,
   aggregatorCommand,
+  reportCommand,
 ];
 
 function help(): string {
