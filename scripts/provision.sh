@@ -18,9 +18,10 @@ done
 [ "$(id -u)" = 0 ] || { echo "provision.sh must run as root" >&2; exit 1; }
 
 bash scripts/setup.sh
+node scripts/build.mjs   # the daemon runs the compiled JavaScript in dist/ (no tsx at run time)
 id hallgate >/dev/null 2>&1 || useradd --system --home /var/lib/hallgate --shell /usr/sbin/nologin --groups dialout,video hallgate
 mkdir -p /opt/hallgate /etc/hallgate /var/lib/hallgate
-cp -a bin gateway rules sync models scripts systemd package.json package-lock.json tsconfig.json .npmrc README.md node_modules /opt/hallgate/
+cp -a bin dist gateway rules sync models scripts systemd package.json package-lock.json tsconfig.json .npmrc README.md node_modules /opt/hallgate/
 if [ ! -f /etc/hallgate/config.yaml ]; then
   cat > /etc/hallgate/config.yaml <<YAML
 gateway:
