@@ -228,7 +228,7 @@ export class LocalStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
-      db.pragma('cache_size = -16000');
+      db.pragma('cache_size = -4000');
       migrate(db, undefined, now);
     } catch (err) {
       throw new HallgateError(
