@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
+import { isRecordRef, RecordRefResolver } from './recordRef.ts';
 import { OUTBOX_KINDS } from './schema.ts';
 
 /** One queued row, payload still as the JSON text the store wrote. */
@@ -42,7 +43,8 @@ const KNOWN_KINDS = new Set<string>(OUTBOX_KINDS);
  * first and deletes rows only when the aggregator's end-to-end ack names them.
  * The queue lives on disk; nothing here holds more than one read in memory.
  * Rows that can never be sent (not JSON, unknown kind) move to `dead_letters`
- * with the reason instead of blocking the queue.
+ * with the reason instead of blocking the queue. A 'record' row that names its
+ * record (see recordRef.ts) is sent as the record stands when it is read.
  */
 export class Outbox {
   private readonly log: Logger;
@@ -54,6 +56,7 @@ export class Outbox {
     oldest: Statement<[]>;
   } | null = null;
   private readonly clock: Clock;
+  private readonly records: RecordRefResolver;
   private lastReported = { queueLimitExceeded: false, diskLow: false };
 
   constructor(
@@ -63,6 +66,7 @@ export class Outbox {
   ) {
     this.log = deps.log.child({ module: 'outbox' });
     this.clock = deps.clock;
+    this.records = new RecordRefResolver(db);
   }
 
   private get s() {
@@ -94,10 +98,18 @@ export class Outbox {
     let bytes = 0;
     let full = false;
     for (const r of raw) {
-      const reason = unsendable(r);
-      if (reason !== null) {
-        bad.push({ seq: r.seq, reason });
+      const checked = parsePayload(r);
+      if (typeof checked === 'string') {
+        bad.push({ seq: r.seq, reason: checked });
         continue;
+      }
+      if (r.kind === 'record' && isRecordRef(checked)) {
+        const payload = this.records.resolve(checked.studentId, checked.sessionId);
+        if (payload === null) {
+          bad.push({ seq: r.seq, reason: 'referenced record is not stored' });
+          continue;
+        }
+        r.payload = payload;
       }
       const size = r.payload.length + 64;
       if (rows.length > 0 && bytes + size > maxBytes) {
@@ -172,13 +184,15 @@ export class Outbox {
   }
 }
 
-function unsendable(r: OutboxRow): string | null {
+/** The payload as a JSON object, or why the row can never be sent. */
+function parsePayload(r: OutboxRow): object | string {
   if (!KNOWN_KINDS.has(r.kind)) return `unknown outbox kind '${r.kind}'`;
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(r.payload);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'payload is not a JSON object';
+    v = JSON.parse(r.payload);
   } catch {
     return 'payload is not JSON';
   }
-  return null;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'payload is not a JSON object';
+  return v;
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
@@ -12,6 +13,7 @@ import type {
 import { utcDay } from '../clock.ts';
 import { HallgateError } from '../errors.ts';
 import { migrate } from './migrate.ts';
+import { recordRef } from '../../sync/recordRef.ts';
 
 export interface StudentRow {
   studentId: string;
@@ -98,8 +100,12 @@ function recordJson(r: AttendanceRecord): RecordJson {
   const explanations = JSON.stringify(r.explanations);
   const eventIds = JSON.stringify(r.eventIds);
   const intervals = JSON.stringify(r.intervals);
-  // Byte for byte JSON.stringify([status, minutesPresent, intervals, flags, eventIds, explanations]).
-  const fingerprint = `[${JSON.stringify(r.status)},${JSON.stringify(r.minutesPresent)},${intervals},${flags},${eventIds},${explanations}]`;
+  // SHA-1 of, byte for byte, JSON.stringify([status, minutesPresent, intervals, flags, eventIds, explanations]).
+  const fingerprint = createHash('sha1')
+    .update(
+      `[${JSON.stringify(r.status)},${JSON.stringify(r.minutesPresent)},${intervals},${flags},${eventIds},${explanations}]`,
+    )
+    .digest('base64');
   return { flags, explanations, eventIds, intervals, fingerprint };
 }
 
@@ -457,18 +463,11 @@ export class LocalStore {
     const prev = this.stmts.recordVersion.get(r.studentId, r.sessionId);
     if (prev && prev.fingerprint === json.fingerprint) return 'unchanged';
     const version = (prev?.version ?? 0) + 1;
-    this.writeRecord(r, version, json, now, false);
+    this.writeRecord(r, version, json, now);
     return prev ? 'updated' : 'inserted';
   }
 
-  private writeRecord(
-    r: AttendanceRecord,
-    version: number,
-    json: RecordJson,
-    now: number,
-    manual: boolean,
-    note?: string,
-  ): void {
+  private writeRecord(r: AttendanceRecord, version: number, json: RecordJson, now: number): void {
     const session = this.stmts.sessionDay.get(r.sessionId);
     const day = session?.day ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
     this.stmts.putRecord.run({
@@ -487,11 +486,9 @@ export class LocalStore {
       fingerprint: json.fingerprint,
       decidedAt: now,
     });
-    this.stmts.outbox.run(
-      'record',
-      JSON.stringify({ ...r, day, version, decidedAt: now, manual, ...(note ? { note } : {}) }),
-      now,
-    );
+    // A reference, not a copy: sync/outbox.ts sends the record as it stands when the row is read
+    // (the latest version, which supersedes any queued earlier one centrally).
+    this.stmts.outbox.run('record', recordRef(r.studentId, r.sessionId), now);
   }
 
   getRecord(studentId: string, sessionId: string): StoredRecord | undefined {
@@ -573,7 +570,7 @@ export class LocalStore {
           { rule: 'manual_review', text: `set to ${status} by ${by}: ${note}`, thresholds: {}, eventIds: [] },
         ],
       };
-      this.writeRecord(updated, prev.version + 1, recordJson(updated), now, true, note);
+      this.writeRecord(updated, prev.version + 1, recordJson(updated), now);
       return this.getRecord(studentId, sessionId)!;
     });
   }
