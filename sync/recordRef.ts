@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { RecordRow } from '../gateway/store/recordRow.ts';
 
 /**
  * A 'record' outbox row may name the record instead of carrying it: the store
@@ -20,32 +21,18 @@ export function isRecordRef(v: object): v is { studentId: string; sessionId: str
   );
 }
 
-interface RecordRow {
-  student_id: string;
-  session_id: string;
-  course_id: string;
-  hall_id: string;
-  day: string;
-  version: number;
-  status: string;
-  minutes_present: number;
-  flags: string;
-  explanations: string;
-  event_ids: string;
-  intervals: string;
-  decided_at: number;
-  note: string | null;
-}
+/** The columns the resolver reads: the record without its fingerprint, plus a manual decision's note. */
+type ResolvedRow = Omit<RecordRow, 'fingerprint'> & { note: string | null };
 
 /** Turns record references into the record payload JSON (the shape sync/schema.ts validates) from the gateway's store. */
 export class RecordRefResolver {
-  private stmt: Statement<[string, string], RecordRow> | undefined;
+  private stmt: Statement<[string, string], ResolvedRow> | undefined;
 
   constructor(private readonly db: Database) {}
 
   /** The record's payload JSON as it stands now; null when no such record is stored. */
   resolve(studentId: string, sessionId: string): string | null {
-    this.stmt ??= this.db.prepare<[string, string], RecordRow>(
+    this.stmt ??= this.db.prepare<[string, string], ResolvedRow>(
       `SELECT r.student_id, r.session_id, r.course_id, r.hall_id, r.day, r.version, r.status, r.minutes_present,
               r.flags, r.explanations, r.event_ids, r.intervals, r.decided_at, m.note
        FROM attendance_records r

@@ -13,6 +13,7 @@ import type {
 import { utcDay } from '../clock.ts';
 import { HallgateError } from '../errors.ts';
 import { migrate } from './migrate.ts';
+import type { RecordRow } from './recordRow.ts';
 import { recordRef } from '../../sync/recordRef.ts';
 
 export interface StudentRow {
@@ -41,22 +42,6 @@ export interface RecordFilter {
 }
 export type SaveOutcome = 'inserted' | 'updated' | 'unchanged' | 'manual';
 
-interface RecordRow {
-  student_id: string;
-  session_id: string;
-  course_id: string;
-  hall_id: string;
-  day: string;
-  version: number;
-  status: string;
-  minutes_present: number;
-  flags: string;
-  explanations: string;
-  event_ids: string;
-  intervals: string;
-  fingerprint: string;
-  decided_at: number;
-}
 interface EventRow {
   event_id: string;
   source: 'rfid' | 'face';
