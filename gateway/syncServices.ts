@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ConfigDownlink } from '../sync/configDownlink.ts';
-import type { TlsFiles } from '../sync/mqttConnect.ts';
+import { brokerAuthFromConfig } from '../sync/mqttConnect.ts';
 import { Outbox } from '../sync/outbox.ts';
 import type { ConfigData, ConfigMessage } from '../sync/schema.ts';
 import { Uplink } from '../sync/uplink.ts';
@@ -9,23 +9,6 @@ import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import { VERSION, type Health } from './health.ts';
-
-function tlsOf(cfg: Config): TlsFiles | undefined {
-  const { caFile, certFile, keyFile } = cfg.mqtt;
-  if (!caFile && !certFile && !keyFile) return undefined;
-  return {
-    ...(caFile ? { caFile } : {}),
-    ...(certFile ? { certFile } : {}),
-    ...(keyFile ? { keyFile } : {}),
-  };
-}
-
-function credentials(cfg: Config): { username?: string; password?: string } {
-  return {
-    ...(cfg.mqtt.username !== undefined ? { username: cfg.mqtt.username } : {}),
-    ...(cfg.mqtt.password !== undefined ? { password: cfg.mqtt.password } : {}),
-  };
-}
 
 /** One configuration update, discriminated by kind. */
 export type ConfigUpdate = {
@@ -74,13 +57,11 @@ export function syncServices(
   clock: Clock,
 ): Service[] {
   if (!cfg.mqtt.enabled) return [];
-  const tls = tlsOf(cfg);
   const common = {
     url: cfg.mqtt.url,
     site: cfg.gateway.site,
     gatewayId: cfg.gateway.id,
-    ...credentials(cfg),
-    ...(tls ? { tls } : {}),
+    ...brokerAuthFromConfig(cfg.mqtt),
   };
   const outbox = new Outbox(
     core.store.db,

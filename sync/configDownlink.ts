@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
-import { createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
+import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
 import { configMessageSchema, describeZodError, type ConfigMessage } from './schema.ts';
 import { CONFIG_KINDS, configTopic, type ConfigKind } from './topics.ts';
 
@@ -74,9 +74,7 @@ export class ConfigDownlink {
         protocol: this.opts.protocol ?? 'auto',
         reconnectMinMs: this.opts.reconnectMinMs ?? 250,
         reconnectMaxMs: this.opts.reconnectMaxMs ?? 10_000,
-        ...(this.opts.username !== undefined ? { username: this.opts.username } : {}),
-        ...(this.opts.password !== undefined ? { password: this.opts.password } : {}),
-        ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+        ...brokerAuth(this.opts),
       },
       this.log,
     );

@@ -13,6 +13,42 @@ export interface TlsFiles {
   rejectUnauthorized?: boolean;
 }
 
+/** Broker credentials and TLS files, with absent ones left out (exactOptional-friendly spreading). */
+export interface BrokerAuth {
+  username?: string;
+  password?: string;
+  tls?: TlsFiles;
+}
+
+/** Keeps only the credentials and TLS files that are given. */
+export function brokerAuth(o: BrokerAuth): BrokerAuth {
+  return {
+    ...(o.username !== undefined ? { username: o.username } : {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+    ...(o.tls ? { tls: o.tls } : {}),
+  };
+}
+
+/** Broker credentials and TLS files from the `mqtt` section of the configuration. */
+export function brokerAuthFromConfig(m: {
+  username?: string | undefined;
+  password?: string | undefined;
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+}): BrokerAuth {
+  const tls: TlsFiles = {
+    ...(m.caFile ? { caFile: m.caFile } : {}),
+    ...(m.certFile ? { certFile: m.certFile } : {}),
+    ...(m.keyFile ? { keyFile: m.keyFile } : {}),
+  };
+  return brokerAuth({
+    ...(m.username !== undefined ? { username: m.username } : {}),
+    ...(m.password !== undefined ? { password: m.password } : {}),
+    ...(Object.keys(tls).length > 0 ? { tls } : {}),
+  });
+}
+
 export interface MqttConnectOptions {
   /** mqtt://host:port or mqtts://host:port */
   url: string;

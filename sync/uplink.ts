@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
-import { createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
+import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { ackSchema, describeZodError, SCHEMA_VERSION, type Ack, type GatewayHealth } from './schema.ts';
 import { gatewayTopic } from './topics.ts';
@@ -135,9 +135,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
           qos: 1,
           retain: true,
         },
-        ...(this.o.username !== undefined ? { username: this.o.username } : {}),
-        ...(this.o.password !== undefined ? { password: this.o.password } : {}),
-        ...(this.o.tls ? { tls: this.o.tls } : {}),
+        ...brokerAuth(this.o),
       },
       this.log,
     );

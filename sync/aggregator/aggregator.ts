@@ -4,7 +4,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Clock } from '../../gateway/clock.ts';
 import type { Logger } from '../../gateway/log.ts';
 import { decodeRegisters } from '../hllRegisters.ts';
-import { createMqttClient, type MqttProtocol, type TlsFiles } from '../mqttConnect.ts';
+import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from '../mqttConnect.ts';
 import {
   batchEnvelopeSchema,
   batchItemSchema,
@@ -105,9 +105,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
         protocol: this.opts.protocol ?? 'auto',
         reconnectMinMs: this.opts.reconnectMinMs ?? 250,
         reconnectMaxMs: this.opts.reconnectMaxMs ?? 10_000,
-        ...(this.opts.username !== undefined ? { username: this.opts.username } : {}),
-        ...(this.opts.password !== undefined ? { password: this.opts.password } : {}),
-        ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+        ...brokerAuth(this.opts),
       },
       this.log,
     );

@@ -1,6 +1,7 @@
 import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
 import type { Clock } from '../../gateway/clock.ts';
 import type { Logger } from '../../gateway/log.ts';
+import { brokerAuthFromConfig } from '../mqttConnect.ts';
 import { Aggregator } from './aggregator.ts';
 import { CassandraCentralStore } from './cassandraCentralStore.ts';
 import type { CentralStore } from './centralStore.ts';
@@ -46,23 +47,8 @@ export async function startAggregator(
 ): Promise<RunningAggregator> {
   const store = createCentralStore(cfg.aggregator, deps.log);
   await store.start();
-  const { mqtt } = cfg;
-  const tls =
-    mqtt.caFile !== undefined || mqtt.certFile !== undefined || mqtt.keyFile !== undefined
-      ? {
-          ...(mqtt.caFile !== undefined ? { caFile: mqtt.caFile } : {}),
-          ...(mqtt.certFile !== undefined ? { certFile: mqtt.certFile } : {}),
-          ...(mqtt.keyFile !== undefined ? { keyFile: mqtt.keyFile } : {}),
-        }
-      : undefined;
   const aggregator = new Aggregator(
-    {
-      url: mqtt.url,
-      group: cfg.aggregator.group,
-      ...(mqtt.username !== undefined ? { username: mqtt.username } : {}),
-      ...(mqtt.password !== undefined ? { password: mqtt.password } : {}),
-      ...(tls ? { tls } : {}),
-    },
+    { url: cfg.mqtt.url, group: cfg.aggregator.group, ...brokerAuthFromConfig(cfg.mqtt) },
     { store, log: deps.log, clock: deps.clock },
   );
   try {
