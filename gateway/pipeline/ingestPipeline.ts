@@ -66,6 +66,8 @@ export interface PipelineCounters {
   storeErrors: number;
   spooled: number;
   replayed: number;
+  /** Inputs lost because neither the store, the spool file nor the bounded memory could hold them. */
+  spoolDropped: number;
 }
 
 export interface PipelineDeps {
@@ -90,7 +92,7 @@ export interface PipelineDeps {
  */
 export class IngestPipeline {
   readonly events: SafeEmitter<PipelineEvents>;
-  private readonly counters: PipelineCounters = {
+  private readonly counters: Omit<PipelineCounters, 'spoolDropped'> = {
     accepted: 0,
     duplicates: 0,
     invalid: 0,
@@ -122,7 +124,7 @@ export class IngestPipeline {
   }
 
   stats(): PipelineCounters {
-    return { ...this.counters };
+    return { ...this.counters, spoolDropped: this.deps.spool?.droppedCount() ?? 0 };
   }
 
   ingest(input: IngestInput): IngestResult {

@@ -35,12 +35,6 @@ export class Spool<T> {
     }
   }
 
-  size(): number {
-    let n = this.memory.length;
-    if (existsSync(this.path)) n += readFileSync(this.path, 'utf8').split('\n').filter(Boolean).length;
-    return n;
-  }
-
   /** Inputs lost because memory was full too (reported in health). */
   droppedCount(): number {
     return this.dropped;

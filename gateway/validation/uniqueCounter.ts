@@ -92,10 +92,4 @@ export class UniqueCounter {
     this.sketches.clear();
     this.dirty.clear();
   }
-
-  /** Forgets cached sketches (e.g. after a day rolls over); unsaved changes are flushed first. */
-  evict(now: number): void {
-    this.flush(now);
-    this.sketches.clear();
-  }
 }
