@@ -42,32 +42,68 @@ export interface RecordFilter {
 }
 export type SaveOutcome = 'inserted' | 'updated' | 'unchanged' | 'manual';
 
-interface EventRow {
-  event_id: string;
-  source: 'rfid' | 'face';
-  student_id: string | null;
-  raw_id: string;
-  gate_id: string;
-  hall_id: string;
-  direction: 'enter' | 'exit' | 'unknown';
-  ts: number;
-  confidence: number | null;
-  track_id: string | null;
-}
+/** insertEvent's parameters, in column order. */
+type EventParams = [
+  eventId: string,
+  source: string,
+  studentId: string | null,
+  rawId: string,
+  gateId: string,
+  hallId: string,
+  direction: string,
+  ts: number,
+  day: string,
+  confidence: number | null,
+  trackId: string | null,
+  receivedAt: number,
+];
+/** putRecord's parameters, in column order. */
+type RecordParams = [
+  studentId: string,
+  sessionId: string,
+  courseId: string,
+  hallId: string,
+  day: string,
+  version: number,
+  status: string,
+  minutesPresent: number,
+  flags: string,
+  explanations: string,
+  eventIds: string,
+  intervals: string,
+  fingerprint: string,
+  decidedAt: number,
+];
+
+/** An events row as an array (raw statements: cheaper than an object per row), in EVENT_COLUMNS order. */
+type EventRow = [
+  eventId: string,
+  source: 'rfid' | 'face',
+  studentId: string | null,
+  rawId: string,
+  gateId: string,
+  hallId: string,
+  direction: 'enter' | 'exit' | 'unknown',
+  ts: number,
+  confidence: number | null,
+  trackId: string | null,
+];
+const EVENT_COLUMNS =
+  'event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id';
 
 function rowToEvent(r: EventRow): IdentityEvent {
   const ev: IdentityEvent = {
-    eventId: r.event_id,
-    source: r.source,
-    studentId: r.student_id,
-    rawId: r.raw_id,
-    gateId: r.gate_id,
-    hallId: r.hall_id,
-    direction: r.direction,
-    ts: r.ts,
+    eventId: r[0],
+    source: r[1],
+    studentId: r[2],
+    rawId: r[3],
+    gateId: r[4],
+    hallId: r[5],
+    direction: r[6],
+    ts: r[7],
   };
-  if (r.confidence !== null) ev.confidence = r.confidence;
-  if (r.track_id !== null) ev.trackId = r.track_id;
+  if (r[8] !== null) ev.confidence = r[8];
+  if (r[9] !== null) ev.trackId = r[9];
   return ev;
 }
 
@@ -103,6 +139,7 @@ export class LocalStore {
   readonly db: Database.Database;
   private readonly stmts;
   private sessionsCache = new Map<string, LectureSession[]>();
+  private readonly sessionDays = new Map<string, string | null>();
   private overridesCache: Record<string, Partial<Thresholds>> | undefined;
 
   private constructor(db: Database.Database) {
@@ -150,19 +187,22 @@ export class LocalStore {
       >(
         'SELECT session_id, course_id, day FROM lecture_sessions WHERE end_ts > ? AND end_ts <= ? ORDER BY end_ts',
       ),
-      insertEvent: db.prepare(
+      // Positional parameters: binding from an array is cheaper than by name on this hot path.
+      insertEvent: db.prepare<EventParams>(
         `INSERT INTO events (event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, day, confidence, track_id, received_at)
-         VALUES (@eventId, @source, @studentId, @rawId, @gateId, @hallId, @direction, @ts, @day, @confidence, @trackId, @receivedAt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(event_id) DO NOTHING`,
       ),
-      eventsOfStudentDay: db.prepare<[string, string], EventRow>(
-        `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
-         FROM events WHERE student_id = ? AND day = ? ORDER BY ts, event_id`,
-      ),
-      hallEventsBetween: db.prepare<[string, string, number, number], EventRow>(
-        `SELECT event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id
-         FROM events WHERE hall_id = ? AND day = ? AND ts BETWEEN ? AND ? ORDER BY ts, event_id`,
-      ),
+      eventsOfStudentDay: db
+        .prepare<[string, string], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE student_id = ? AND day = ? ORDER BY ts, event_id`,
+        )
+        .raw(),
+      hallEventsBetween: db
+        .prepare<[string, string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE hall_id = ? AND day = ? AND ts BETWEEN ? AND ? ORDER BY ts, event_id`,
+        )
+        .raw(),
       sessionDay: db.prepare<[string], { day: string }>(
         'SELECT day FROM lecture_sessions WHERE session_id = ?',
       ),
@@ -172,11 +212,10 @@ export class LocalStore {
       recordVersion: db.prepare<[string, string], { version: number; fingerprint: string }>(
         'SELECT version, fingerprint FROM attendance_records WHERE student_id = ? AND session_id = ?',
       ),
-      putRecord: db.prepare(
+      putRecord: db.prepare<RecordParams>(
         `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
            flags, explanations, event_ids, intervals, fingerprint, decided_at)
-         VALUES (@studentId, @sessionId, @courseId, @hallId, @day, @version, @status, @minutesPresent,
-           @flags, @explanations, @eventIds, @intervals, @fingerprint, @decidedAt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(student_id, session_id) DO UPDATE SET version = excluded.version, status = excluded.status,
            minutes_present = excluded.minutes_present,
            flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
@@ -238,6 +277,7 @@ export class LocalStore {
   /** Forgets cached timetable and course overrides (another process changed them). */
   clearCaches(): void {
     this.sessionsCache.clear();
+    this.sessionDays.clear();
     this.overridesCache = undefined;
   }
 
@@ -267,6 +307,7 @@ export class LocalStore {
   upsertSession(s: LectureSession): void {
     this.stmts.upsertSession.run({ ...s, day: utcDay(s.start) });
     this.sessionsCache.clear();
+    this.sessionDays.clear();
   }
 
   /** A full roster version: upserts every student, removes those no longer listed. */
@@ -417,13 +458,20 @@ export class LocalStore {
    */
   insertEvent(ev: IdentityEvent, receivedAt: number, lectureId: string | null = null): boolean {
     const day = utcDay(ev.ts);
-    const info = this.stmts.insertEvent.run({
-      ...ev,
+    const info = this.stmts.insertEvent.run(
+      ev.eventId,
+      ev.source,
+      ev.studentId,
+      ev.rawId,
+      ev.gateId,
+      ev.hallId,
+      ev.direction,
+      ev.ts,
       day,
-      confidence: ev.confidence ?? null,
-      trackId: ev.trackId ?? null,
+      ev.confidence ?? null,
+      ev.trackId ?? null,
       receivedAt,
-    });
+    );
     if (info.changes === 0) return false;
     this.stmts.outbox.run('event', JSON.stringify({ ...ev, day, lectureId }), receivedAt);
     return true;
@@ -453,27 +501,37 @@ export class LocalStore {
   }
 
   private writeRecord(r: AttendanceRecord, version: number, json: RecordJson, now: number): void {
-    const session = this.stmts.sessionDay.get(r.sessionId);
-    const day = session?.day ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
-    this.stmts.putRecord.run({
-      studentId: r.studentId,
-      sessionId: r.sessionId,
-      courseId: r.courseId,
-      hallId: r.hallId,
+    const day = this.sessionDay(r.sessionId) ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
+    this.stmts.putRecord.run(
+      r.studentId,
+      r.sessionId,
+      r.courseId,
+      r.hallId,
       day,
       version,
-      status: r.status,
-      minutesPresent: r.minutesPresent,
-      flags: json.flags,
-      explanations: json.explanations,
-      eventIds: json.eventIds,
-      intervals: json.intervals,
-      fingerprint: json.fingerprint,
-      decidedAt: now,
-    });
+      r.status,
+      r.minutesPresent,
+      json.flags,
+      json.explanations,
+      json.eventIds,
+      json.intervals,
+      json.fingerprint,
+      now,
+    );
     // A reference, not a copy: sync/outbox.ts sends the record as it stands when the row is read
     // (the latest version, which supersedes any queued earlier one centrally).
     this.stmts.outbox.run('record', recordRef(r.studentId, r.sessionId), now);
+  }
+
+  /** The day a session belongs to (null: no such session); remembered until the timetable changes. */
+  private sessionDay(sessionId: string): string | null {
+    let day = this.sessionDays.get(sessionId);
+    if (day === undefined) {
+      day = this.stmts.sessionDay.get(sessionId)?.day ?? null;
+      if (this.sessionDays.size >= 10_000) this.sessionDays.clear();
+      this.sessionDays.set(sessionId, day);
+    }
+    return day;
   }
 
   getRecord(studentId: string, sessionId: string): StoredRecord | undefined {

@@ -11,7 +11,7 @@ type HashableInput = Parameters<InstanceType<typeof Hashing>['serialize']>[0];
  * documents this extension point (a Hashing subclass set as `_hashing`); its
  * double hashing derives the k indexes from two seeds as before.
  */
-class Murmur3Hashing extends Hashing {
+export class Murmur3Hashing extends Hashing {
   override serialize(element: HashableInput, seed?: number): number {
     if (typeof element !== 'string') return super.serialize(element, seed);
     let h = (seed ?? 0) >>> 0;
@@ -26,6 +26,11 @@ class Murmur3Hashing extends Hashing {
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  /** The package's enhanced double hashing, the same indexes, with (n^3 - n) / 6 in integers instead of Math.pow. */
+  override doubleHashing(n: number, hashA: number, hashB: number, size: number): number {
+    return Math.abs((hashA + n * hashB + (n * n * n - n) / 6) % size);
   }
 }
 const hashing = new Murmur3Hashing();

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LocalStore } from '../../gateway/store/localStore.ts';
-import { RosterBloom } from '../../gateway/validation/rosterBloom.ts';
+import bloomFilters from 'bloom-filters';
+import { Murmur3Hashing, RosterBloom } from '../../gateway/validation/rosterBloom.ts';
 import { UniqueCounter } from '../../gateway/validation/uniqueCounter.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -11,6 +12,26 @@ const ids = (n: number, prefix = 'C'): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(9, '0')}`);
 
 describe('roster Bloom filter', () => {
+  it("derives the same bit indexes as the package's double hashing (integer cube instead of Math.pow)", () => {
+    const ours = new Murmur3Hashing();
+    const pkg = new bloomFilters.Hashing();
+    let compared = 0;
+    for (const size of [7, 1000, 958_506, 2 ** 31 - 1]) {
+      for (let n = 0; n < 32; n++) {
+        for (const [a, b] of [
+          [0, 0],
+          [1, 2],
+          [4_294_967_295, 4_294_967_295],
+          [123_456_789, 987_654_321],
+        ] as const) {
+          assert.equal(ours.doubleHashing(n, a, b, size), pkg.doubleHashing(n, a, b, size));
+          compared++;
+        }
+      }
+    }
+    assert.equal(compared, 4 * 32 * 4);
+  });
+
   it('never says "unknown" for a roster id, and keeps false positives near the configured rate', () => {
     const bloom = new RosterBloom(0.01);
     const roster = ids(20_000);
