@@ -8,11 +8,15 @@ import { buildTimetable } from './timetable.ts';
 import type { AttendanceRecord, StudentDayInput, StudentDayResult } from './types.ts';
 import { unauthorizedRecords } from './unauthorizedHall.ts';
 
-function compareRecords(
-  a: AttendanceRecord & { start: number },
-  b: AttendanceRecord & { start: number },
-): number {
-  return a.start - b.start || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0);
+interface Keyed {
+  record: AttendanceRecord;
+  start: number;
+}
+
+function compareRecords(a: Keyed, b: Keyed): number {
+  const x = a.record.sessionId;
+  const y = b.record.sessionId;
+  return a.start - b.start || (x < y ? -1 : x > y ? 1 : 0);
 }
 
 /**
@@ -63,8 +67,8 @@ export function classifyStudentDay(input: StudentDayInput): StudentDayResult {
   };
   const starts = new Map(timetable.all.map((s) => [s.sessionId, s.start]));
   const records = [...timetable.enrolled.map((s) => classifySession(s, day)), ...unauthorizedRecords(day)]
-    .map((r) => ({ ...r, start: starts.get(r.sessionId) ?? r.intervals[0]?.from ?? 0 }))
+    .map((record) => ({ record, start: starts.get(record.sessionId) ?? record.intervals[0]?.from ?? 0 }))
     .sort(compareRecords)
-    .map(({ start: _start, ...r }) => r);
+    .map((k) => k.record);
   return { records };
 }

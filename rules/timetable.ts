@@ -26,6 +26,33 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else list.push(v);
 }
 
+/** A day's sessions grouped by course and by hall. */
+interface SessionGroups {
+  byCourse: Map<string, LectureSession[]>;
+  byHall: Map<string, LectureSession[]>;
+}
+
+/**
+ * Groups per sessions array. The gateway passes the same array (the whole
+ * day's timetable) for every student of that day, so it is grouped once, not
+ * scanned per student. Callers must not change an array after passing it.
+ */
+const groupsOf = new WeakMap<readonly LectureSession[], SessionGroups>();
+
+function groupSessions(sessions: readonly LectureSession[]): SessionGroups {
+  let g = groupsOf.get(sessions);
+  if (g === undefined) {
+    g = { byCourse: new Map(), byHall: new Map() };
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i]!;
+      push(g.byCourse, s.courseId, s);
+      push(g.byHall, s.hallId, s);
+    }
+    groupsOf.set(sessions, g);
+  }
+  return g;
+}
+
 /**
  * Indexes the sessions that can matter for this student: those of enrolled
  * courses, and every session in the halls the student was seen in. (The
@@ -39,11 +66,10 @@ export function buildTimetable(
   overrides: Record<string, Partial<Thresholds>> | undefined,
 ): Timetable {
   const enrolledCourses = new Set(enrolledCourseIds);
+  const groups = groupSessions(sessions);
   const relevant: LectureSession[] = [];
-  for (let i = 0; i < sessions.length; i++) {
-    const s = sessions[i]!;
-    if (enrolledCourses.has(s.courseId) || hallsSeen.has(s.hallId)) relevant.push(s);
-  }
+  for (const c of enrolledCourses) relevant.push(...(groups.byCourse.get(c) ?? []));
+  for (const h of hallsSeen) relevant.push(...(groups.byHall.get(h) ?? []));
   const seen = new Set<string>();
   const all: LectureSession[] = [];
   for (const s of relevant.sort(compareSessions)) {
