@@ -148,4 +148,5 @@ console.log(
   `RSS: ${mb(rssAfterOpen)} MB after opening the store (100k-card Bloom filter built), peak ${mb(peakRss)} MB while ingesting`,
 );
 await core.close();
-rmSync(dir, { recursive: true, force: true });
+if (process.env.KEEP_DB) console.log(`kept ${dbPath}`);
+else rmSync(dir, { recursive: true, force: true });
