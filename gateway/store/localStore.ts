@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
@@ -13,8 +13,8 @@ import type {
 import { utcDay } from '../clock.ts';
 import { HallgateError } from '../errors.ts';
 import { migrate } from './migrate.ts';
-import type { RecordRow } from './recordRow.ts';
 import { recordRef } from '../../sync/recordRef.ts';
+import type { RecordRow } from './recordRow.ts';
 
 export interface StudentRow {
   studentId: string;
@@ -122,11 +122,11 @@ function recordJson(r: AttendanceRecord): RecordJson {
   const eventIds = JSON.stringify(r.eventIds);
   const intervals = JSON.stringify(r.intervals);
   // SHA-1 of, byte for byte, JSON.stringify([status, minutesPresent, intervals, flags, eventIds, explanations]).
-  const fingerprint = createHash('sha1')
-    .update(
-      `[${JSON.stringify(r.status)},${JSON.stringify(r.minutesPresent)},${intervals},${flags},${eventIds},${explanations}]`,
-    )
-    .digest('base64');
+  const fingerprint = hash(
+    'sha1',
+    `[${JSON.stringify(r.status)},${JSON.stringify(r.minutesPresent)},${intervals},${flags},${eventIds},${explanations}]`,
+    'base64',
+  );
   return { flags, explanations, eventIds, intervals, fingerprint };
 }
 
@@ -146,7 +146,7 @@ export class LocalStore {
     this.db = db;
     this.stmts = {
       studentByCard: db.prepare<[string], { student_id: string }>(
-        'SELECT student_id FROM students WHERE card_uid = ?',
+        'SELECT student_id FROM students INDEXED BY students_by_card WHERE card_uid = ?',
       ),
       studentById: db.prepare<[string], { student_id: string }>(
         'SELECT student_id FROM students WHERE student_id = ?',
@@ -169,9 +169,9 @@ export class LocalStore {
          ON CONFLICT(session_id) DO UPDATE SET course_id = excluded.course_id, hall_id = excluded.hall_id,
            start_ts = excluded.start_ts, end_ts = excluded.end_ts, day = excluded.day`,
       ),
-      enrolledCourses: db.prepare<[string], { course_id: string }>(
-        'SELECT course_id FROM enrolments WHERE student_id = ? ORDER BY course_id',
-      ),
+      enrolledCourses: db
+        .prepare<[string], string>('SELECT course_id FROM enrolments WHERE student_id = ? ORDER BY course_id')
+        .pluck(),
       enrolledStudents: db.prepare<[string], { student_id: string }>(
         'SELECT student_id FROM enrolments WHERE course_id = ? ORDER BY student_id',
       ),
@@ -409,7 +409,7 @@ export class LocalStore {
   }
 
   enrolledCourseIds(studentId: string): string[] {
-    return this.stmts.enrolledCourses.all(studentId).map((r) => r.course_id);
+    return this.stmts.enrolledCourses.all(studentId);
   }
   enrolledStudentIds(courseId: string): string[] {
     return this.stmts.enrolledStudents.all(courseId).map((r) => r.student_id);
