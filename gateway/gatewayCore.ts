@@ -28,11 +28,21 @@ export class GatewayCore {
     opts: { faceFusion?: boolean } = {},
   ) {
     this.store = LocalStore.open(cfg.store.path, clock.now());
+    this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
     if (cfg.store.path !== ':memory:') {
-      // Checkpoints (and their fsyncs) move to a worker thread; the main connection keeps a far-off safety net.
-      this.store.db.pragma('wal_autocheckpoint = 20000');
-      this.checkpointer = new BackgroundCheckpointer(cfg.store.path, log.child({ module: 'checkpoint' }));
-      this.checkpointer.start();
+      // Checkpoints (and their fsyncs) move to a worker thread; the main connection copies the short
+      // tail each worker round leaves and keeps a far-off safety net (about 400 MB of WAL, should the
+      // worker die). A WAL file grown past 256 MiB by a burst is cut back when the WAL starts over.
+      this.store.db.pragma('wal_autocheckpoint = 100000');
+      this.store.db.pragma(`journal_size_limit = ${256 * 1024 * 1024}`);
+      const checkpointer = new BackgroundCheckpointer(
+        cfg.store.path,
+        log.child({ module: 'checkpoint' }),
+        500,
+      );
+      this.store.onCommitted(() => checkpointer.finishRound(this.store.db));
+      checkpointer.start();
+      this.checkpointer = checkpointer;
     }
     this.bloom = new RosterBloom(cfg.validation.bloomErrorRate);
     this.counter = new UniqueCounter(this.store, cfg.validation.hllBits);

@@ -141,6 +141,7 @@ export class LocalStore {
   private sessionsCache = new Map<string, LectureSession[]>();
   private readonly sessionDays = new Map<string, string | null>();
   private overridesCache: Record<string, Partial<Thresholds>> | undefined;
+  private readonly committedHooks: (() => void)[] = [];
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -283,7 +284,14 @@ export class LocalStore {
 
   /** Runs fn in one transaction (nested calls join the outer one). */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const result = this.db.transaction(fn)();
+    if (!this.db.inTransaction) for (const hook of this.committedHooks) hook();
+    return result;
+  }
+
+  /** Runs `hook` after each outermost transaction of tx() commits (WAL upkeep between transactions). */
+  onCommitted(hook: () => void): void {
+    this.committedHooks.push(hook);
   }
 
   // ---- roster, courses, timetable -------------------------------------------------
