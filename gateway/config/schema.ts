@@ -236,6 +236,13 @@ export const configSchema = z.object({
   store: z
     .object({
       path: z.string().min(1).default('var/hallgate.db').describe('SQLite file of the local store'),
+      cacheMb: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .default(8)
+        .describe("Page cache of the daemon's store connection, MiB (memory traded for ingest speed)"),
     })
     .prefault({}),
   log: z
