@@ -28,6 +28,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 /** A day's sessions grouped by course and by hall. */
 interface SessionGroups {
+  /** How many sessions the array held when grouped. */
+  length: number;
   byCourse: Map<string, LectureSession[]>;
   byHall: Map<string, LectureSession[]>;
 }
@@ -35,14 +37,15 @@ interface SessionGroups {
 /**
  * Groups per sessions array. The gateway passes the same array (the whole
  * day's timetable) for every student of that day, so it is grouped once, not
- * scanned per student. Callers must not change an array after passing it.
+ * scanned per student. An array that grew or shrank since is grouped again;
+ * callers must not replace its elements in place.
  */
 const groupsOf = new WeakMap<readonly LectureSession[], SessionGroups>();
 
 function groupSessions(sessions: readonly LectureSession[]): SessionGroups {
   let g = groupsOf.get(sessions);
-  if (g === undefined) {
-    g = { byCourse: new Map(), byHall: new Map() };
+  if (g === undefined || g.length !== sessions.length) {
+    g = { length: sessions.length, byCourse: new Map(), byHall: new Map() };
     for (let i = 0; i < sessions.length; i++) {
       const s = sessions[i]!;
       push(g.byCourse, s.courseId, s);
