@@ -96,6 +96,8 @@ export class FfmpegFrameSource implements FrameSource {
   private splitter = new JpegSplitter();
   private readonly slot = new LatestSlot<Buffer>();
   private decoding = false;
+  /** Settles when the decode loop has nothing left (resolved while idle). */
+  private drained: Promise<void> = Promise.resolve();
   private state: CameraState = 'idle';
   private stopping = false;
   private restarts = 0;
@@ -139,7 +141,9 @@ export class FfmpegFrameSource implements FrameSource {
       clearTimeout(killer);
     }
     this.child = undefined;
-    this.slot.take();
+    // A frame being decoded is finished (and counted); one still waiting is dropped (and counted).
+    await this.drained;
+    this.slot.discard();
     this.setState('stopped');
   }
 
@@ -201,8 +205,15 @@ export class FfmpegFrameSource implements FrameSource {
     }
   }
 
-  private async decode(jpeg: Buffer): Promise<void> {
+  private decode(jpeg: Buffer): Promise<void> {
     this.decoding = true;
+    this.drained = this.decodeLoop(jpeg).finally(() => {
+      this.decoding = false;
+    });
+    return this.drained;
+  }
+
+  private async decodeLoop(jpeg: Buffer): Promise<void> {
     let next: Buffer | undefined = jpeg;
     while (next && !this.stopping) {
       try {
@@ -232,6 +243,7 @@ export class FfmpegFrameSource implements FrameSource {
       }
       next = this.slot.take();
     }
+    // In the same turn as the last take(): a JPEG arriving from now on starts a new loop.
     this.decoding = false;
   }
 
@@ -253,7 +265,10 @@ export class FfmpegFrameSource implements FrameSource {
     if (code === 0 && !err && this.opts.restartOnEnd === false) {
       this.log.info({ input: redact(this.opts.input) }, 'camera input ended');
       clearInterval(this.watchdog);
-      this.setState('ended', reason);
+      // Ended once every frame read has been decoded (or dropped), not while the last one is in flight.
+      void this.drained.then(() => {
+        if (!this.stopping) this.setState('ended', reason);
+      });
       return;
     }
     if (!this.flowedSinceStart) this.failuresInRow++;

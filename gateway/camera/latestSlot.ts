@@ -20,6 +20,12 @@ export class LatestSlot<T> {
     return item;
   }
 
+  /** Empties the slot, counting an item left in it as dropped (the consumer is going away). */
+  discard(): void {
+    if (this.item !== undefined) this.replaced++;
+    this.item = undefined;
+  }
+
   get dropped(): number {
     return this.replaced;
   }
