@@ -207,9 +207,7 @@ export class FfmpegFrameSource implements FrameSource {
 
   private decode(jpeg: Buffer): Promise<void> {
     this.decoding = true;
-    this.drained = this.decodeLoop(jpeg).finally(() => {
-      this.decoding = false;
-    });
+    this.drained = this.decodeLoop(jpeg);
     return this.drained;
   }
 
