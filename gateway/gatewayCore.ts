@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { utcDay, type Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
+import { ClassifierThread } from './pipeline/classifierThread.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
 import { BackgroundCheckpointer } from './store/backgroundCheckpointer.ts';
 import { LocalStore } from './store/localStore.ts';
@@ -18,6 +19,7 @@ export class GatewayCore {
   readonly counter: UniqueCounter;
   readonly pipeline: IngestPipeline;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
+  private readonly classifier: ClassifierThread | undefined;
   private rosterVersion: string | undefined;
   private timetableVersion: string | undefined;
 
@@ -41,7 +43,6 @@ export class GatewayCore {
         500,
       );
       this.store.onCommitted(() => checkpointer.finishRound(this.store.db));
-      checkpointer.start();
       this.checkpointer = checkpointer;
     }
     this.bloom = new RosterBloom(cfg.validation.bloomErrorRate);
@@ -57,7 +58,18 @@ export class GatewayCore {
       faceFusion: opts.faceFusion ?? cfg.camera.enabled,
     });
     this.rebuildBloom();
+    this.pipeline.recoverUnclassified();
     this.restoreSketches();
+    if (this.checkpointer && cfg.pipeline.classifierThread) {
+      // One background thread: it decides students' days and runs the checkpoint rounds.
+      this.classifier = new ClassifierThread(
+        cfg.store.path,
+        cfg.pipeline.classifierCacheMb,
+        log.child({ module: 'classifier' }),
+        this.checkpointer,
+      );
+      this.pipeline.attachClassifier(this.classifier);
+    } else this.checkpointer?.start();
   }
 
   /** Re-adds today's and yesterday's attendees from the records (idempotent): nothing lost between flushes survives a crash. */
@@ -95,6 +107,8 @@ export class GatewayCore {
   }
 
   async close(): Promise<void> {
+    this.pipeline.settle();
+    await this.classifier?.stop();
     this.store.tx(() => this.counter.flush(this.clock.now()));
     await this.checkpointer?.stop();
     this.store.close();

@@ -25,6 +25,11 @@ export class SafeEmitter<Events extends Record<string, unknown>> {
     };
   }
 
+  /** Whether anyone listens (so a costly payload is built only when needed). */
+  has<K extends keyof Events>(event: K): boolean {
+    return (this.listeners.get(event)?.length ?? 0) > 0;
+  }
+
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     for (const fn of this.listeners.get(event) ?? []) {
       try {

@@ -118,25 +118,30 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     );
     console.log(`simulated ${hhmm(first)}-${hhmm(last)} UTC in ${duration}s of wall time\n`);
 
+    // A swipe is printed with what it changed once its student's day is decided (on the classifier thread).
+    const lastSwipe = new Map<string, PlannedSwipe>();
     const print = (s: PlannedSwipe, r: IngestResult): void => {
       if (values.quiet) return;
-      const when = hhmm(s.ts);
       if (r.kind === 'invalid')
         console.log(
-          `${when}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`,
+          `${hhmm(s.ts)}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`,
         );
-      else if (r.kind === 'accepted') {
-        const what = r.changed
-          .map(
-            (c) =>
-              `${c.record.courseId} ${c.record.status}${c.record.flags.length ? ` [${c.record.flags.join(',')}]` : ''}`,
-          )
-          .join('; ');
-        console.log(
-          `${when}  ${(r.event.studentId ?? '').padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`,
-        );
-      }
+      else if (r.kind === 'accepted' && r.event.studentId) lastSwipe.set(r.event.studentId, s);
     };
+    core.pipeline.events.on('classified', ({ studentId, changed }) => {
+      const s = lastSwipe.get(studentId);
+      if (values.quiet || !s) return;
+      lastSwipe.delete(studentId);
+      const what = changed
+        .map(
+          (c) =>
+            `${c.record.courseId} ${c.record.status}${c.record.flags.length ? ` [${c.record.flags.join(',')}]` : ''}`,
+        )
+        .join('; ');
+      console.log(
+        `${hhmm(s.ts)}  ${studentId.padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`,
+      );
+    });
     const hall = new SimulatedHall({ pipeline: core.pipeline, clock, plan, until: last, onResult: print });
     core.pipeline.events.on('finalised', ({ sessionId, changed }) => {
       if (!values.quiet && changed.length)

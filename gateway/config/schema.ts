@@ -245,6 +245,23 @@ export const configSchema = z.object({
         .describe("Page cache of the daemon's store connection, MiB (memory traded for ingest speed)"),
     })
     .prefault({}),
+  pipeline: z
+    .object({
+      classifierThread: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Decide attendance on a worker thread with its own store connection while the main thread stores events (off: in the same transaction)',
+        ),
+      classifierCacheMb: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .default(4)
+        .describe("Page cache of the classifier thread's store connection, MiB"),
+    })
+    .prefault({}),
   log: z
     .object({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

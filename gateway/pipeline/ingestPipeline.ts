@@ -1,18 +1,23 @@
 import type { Logger } from 'pino';
-import { classifyStudentDay, unpairedFaces } from '../../rules/index.ts';
 import type {
   AttendanceRecord,
   Direction,
   IdentityEvent,
   InvalidAttempt,
-  LectureSession,
   Thresholds,
 } from '../../rules/types.ts';
 import { utcDay, type Clock } from '../clock.ts';
 import { SafeEmitter } from '../safeEmitter.ts';
-import type { LocalStore, SaveOutcome } from '../store/localStore.ts';
+import { recordOfDecision, type LocalStore, type SaveOutcome } from '../store/localStore.ts';
 import type { RosterBloom } from '../validation/rosterBloom.ts';
 import type { UniqueCounter } from '../validation/uniqueCounter.ts';
+import type { ClassifierThread, ClassifyReply } from './classifierThread.ts';
+import {
+  badgersNearFace,
+  decideStudentDay,
+  type DayDecision,
+  type DecideContext,
+} from './decideStudentDay.ts';
 import { cardTag, swipeEventId } from './eventId.ts';
 import { lectureOf } from './lectureOf.ts';
 import type { Spool } from './spool.ts';
@@ -43,15 +48,17 @@ export interface ChangedRecord {
   outcome: SaveOutcome;
 }
 export type IngestResult =
-  | { kind: 'accepted'; event: IdentityEvent; changed: ChangedRecord[] }
+  | { kind: 'accepted'; event: IdentityEvent }
   | { kind: 'duplicate'; event: IdentityEvent }
   | { kind: 'invalid'; event: IdentityEvent; attempt: InvalidAttempt; bloomFalsePositive: boolean }
   /** The store refused the write (e.g. disk full): the input was spooled and will be replayed. */
   | { kind: 'deferred'; input: IngestInput; error: string };
 
 export interface PipelineEvents extends Record<string, unknown> {
-  accepted: { event: IdentityEvent; changed: ChangedRecord[] };
+  accepted: { event: IdentityEvent };
   invalid: { event: IdentityEvent; attempt: InvalidAttempt };
+  /** A student's day was decided again (its transaction committed); `changed`: the records that changed, maybe none. */
+  classified: { studentId: string; day: string; changed: ChangedRecord[] };
   /** Records changed by a session-end sweep. */
   finalised: { sessionId: string; changed: ChangedRecord[] };
 }
@@ -68,6 +75,12 @@ export interface PipelineCounters {
   replayed: number;
   /** Inputs lost because neither the store, the spool file nor the bounded memory could hold them. */
   spoolDropped: number;
+  /** Students' days decided on the classifier thread. */
+  decidedOnThread: number;
+  /** Thread decisions the store had moved past when they arrived (decided again on the main thread). */
+  decisionsRedone: number;
+  /** Classifier-thread jobs that failed or went unanswered (decided on the main thread instead). */
+  classifierFailures: number;
 }
 
 export interface PipelineDeps {
@@ -83,12 +96,42 @@ export interface PipelineDeps {
   faceFusion?: boolean;
   /** Where inputs wait when the store refuses writes. */
   spool?: Spool<IngestInput>;
+  /** Decides students' days on another thread; without it (or once it fails) they are decided in the ingest transaction. */
+  classifier?: ClassifierThread;
 }
+
+/** A student's day decided, with the decisions written. */
+interface Decided {
+  studentId: string;
+  day: string;
+  applied: DayDecision['records'];
+}
+interface Job {
+  keys: [studentId: string, day: string][];
+  /** Every event up to this sequence number is covered once this job's decisions are applied. */
+  seq: number;
+  now: number;
+}
+
+/** Jobs on the classifier thread at most; the ingest path waits for a reply beyond this. */
+const MAX_JOBS_IN_FLIGHT = 2;
+/** How long to wait for the classifier thread before deciding its jobs on the main thread. */
+const THREAD_TIMEOUT_MS = 10_000;
+/** How often the classified-through mark is saved: after a crash, at most this much is decided again. */
+const WATERMARK_EVERY_MS = 1000;
+const WATERMARK_KEY = 'classified_seq';
+
+const keyOf = (studentId: string, day: string): string => `${studentId}\u0000${day}`;
 
 /**
  * parse -> validate -> persist -> classify. Every accepted event is stored
- * with its outbox row, the HLL sketches updated, and the student's day
- * reclassified by the pure rule engine; all of it in one transaction.
+ * with its outbox row and the HLL sketches updated in one transaction; the
+ * student's day is then decided by the pure rule engine: in that same
+ * transaction, or, with a classifier thread, on the thread from a snapshot
+ * that includes the event, and written by the next transaction here (only if
+ * the stored record is still the one decided against). A mark of the last
+ * event classified is kept in the store, so a restart decides again whatever
+ * a crash left undecided.
  */
 export class IngestPipeline {
   readonly events: SafeEmitter<PipelineEvents>;
@@ -102,7 +145,24 @@ export class IngestPipeline {
     storeErrors: 0,
     spooled: 0,
     replayed: 0,
+    decidedOnThread: 0,
+    decisionsRedone: 0,
+    classifierFailures: 0,
   };
+  /** Students' days the transaction in progress touched, for the classifier thread. */
+  private readonly touched = new Map<string, [string, string]>();
+  /** Students' days to send again (their decisions were lost with a failed transaction). */
+  private readonly resend = new Map<string, [string, string]>();
+  /** Days decided in the transaction in progress, announced once it commits. */
+  private decided: Decided[] = [];
+  /** Jobs on the classifier thread, by id. */
+  private readonly jobs = new Map<number, Job>();
+  /** The newest job holding each student's day: an older job's decision for it is superseded. */
+  private readonly newestJob = new Map<string, number>();
+  private nextJobId = 1;
+  private classifiedSeq = 0;
+  private savedSeq = 0;
+  private savedAt = -Infinity;
 
   constructor(private readonly deps: PipelineDeps) {
     this.events = new SafeEmitter(deps.log);
@@ -123,6 +183,12 @@ export class IngestPipeline {
     this.deps.spool = spool;
   }
 
+  /** Starts deciding on the classifier thread (replies arriving while idle are written as they come). */
+  attachClassifier(classifier: ClassifierThread): void {
+    this.deps.classifier = classifier;
+    classifier.start((reply) => this.writeReplies([reply]));
+  }
+
   stats(): PipelineCounters {
     return { ...this.counters, spoolDropped: this.deps.spool?.droppedCount() ?? 0 };
   }
@@ -138,14 +204,13 @@ export class IngestPipeline {
    * by replaySpool(); the daemon keeps running.
    */
   ingestMany(inputs: IngestInput[]): IngestResult[] {
-    const { store, counter, clock, spool } = this.deps;
+    const { spool, counter } = this.deps;
+    this.keepUp();
+    // Decisions already back from the thread are written by the same transaction as the new inputs.
+    const replies = this.takeReplies();
     let results: IngestResult[];
     try {
-      results = store.tx(() => {
-        const out = inputs.map((i) => this.ingestOne(i));
-        counter.flushIfDue(clock.now());
-        return out;
-      });
+      results = this.inTx(replies, () => inputs.map((i) => this.ingestOne(i)));
     } catch (err) {
       if (!spool) throw err;
       this.counters.storeErrors++;
@@ -164,15 +229,11 @@ export class IngestPipeline {
 
   /** Replays spooled inputs; returns how many were replayed (0 if the store still refuses). */
   replaySpool(): number {
-    const { spool, store, counter, clock } = this.deps;
+    const { spool, counter } = this.deps;
     if (!spool) return 0;
     try {
       const n = spool.drain((items) => {
-        const results = store.tx(() => {
-          const out = items.map((i) => this.ingestOne(i));
-          counter.flushIfDue(clock.now());
-          return out;
-        });
+        const results = this.inTx([], () => items.map((i) => this.ingestOne(i)));
         for (const r of results) this.announce(r);
       });
       this.counters.replayed += n;
@@ -183,6 +244,123 @@ export class IngestPipeline {
       this.deps.log.warn({ err }, 'store still refuses writes; spool kept');
       return 0;
     }
+  }
+
+  /**
+   * Writes every decision still on the classifier thread (waiting for it, at
+   * most a few seconds, then deciding here what it did not answer). Afterwards
+   * every stored event is classified. Call before reading records that must
+   * include the latest events, and before closing.
+   */
+  settle(): void {
+    // Bounded: a store that keeps refusing writes leaves the rest to the restart's recovery.
+    for (let resent = 0; resent < 3 && (this.jobs.size > 0 || this.resend.size > 0);) {
+      if (this.jobs.size === 0) {
+        resent++;
+        this.writeReplies([]);
+        continue;
+      }
+      const reply = this.deps.classifier?.running
+        ? this.deps.classifier.waitForReply(THREAD_TIMEOUT_MS)
+        : undefined;
+      if (reply) this.writeReplies([reply, ...this.takeReplies()]);
+      else this.abandonJobs();
+    }
+    try {
+      this.deps.store.tx(() => this.saveWatermark(true));
+    } catch (err) {
+      this.deps.log.warn(
+        { err },
+        'saving the classified mark failed; a restart decides again from the last one',
+      );
+    }
+  }
+
+  /**
+   * Decides again every student's day with events stored after the last
+   * classified mark (a crash between storing events and writing their
+   * decisions). Returns the number of days decided.
+   */
+  recoverUnclassified(): number {
+    const { store } = this.deps;
+    const mark = store.getMeta(WATERMARK_KEY);
+    const max = store.maxEventSeq();
+    // A store from before the mark existed classified every event in its own transaction.
+    const from = mark === undefined ? max : Number(mark);
+    this.classifiedSeq = this.savedSeq = from;
+    if (from >= max) {
+      if (mark === undefined) store.tx(() => store.setMeta(WATERMARK_KEY, String(max)));
+      return 0;
+    }
+    const now = this.deps.clock.now();
+    const days = new Map<string, [string, string]>();
+    for (const { studentId, day } of store.studentDaysSince(from))
+      days.set(keyOf(studentId, day), [studentId, day]);
+    if (this.deps.faceFusion) {
+      for (const face of store.faceEventsSince(from)) {
+        const day = utcDay(face.ts);
+        for (const other of badgersNearFace(this.context(), face, day))
+          days.set(keyOf(other, day), [other, day]);
+      }
+    }
+    store.tx(() => {
+      for (const [studentId, day] of days.values()) this.decideHere(studentId, day, now);
+      this.classifiedSeq = max;
+      this.saveWatermark(true);
+    });
+    this.announceDecided();
+    this.deps.log.info(
+      { days: days.size, afterSeq: from, upToSeq: max },
+      'unclassified events decided after restart',
+    );
+    return days.size;
+  }
+
+  private context(): DecideContext {
+    return {
+      store: this.deps.store,
+      thresholds: this.deps.thresholds,
+      faceFusion: this.deps.faceFusion ?? false,
+    };
+  }
+
+  private get onThread(): boolean {
+    return this.deps.classifier?.running === true;
+  }
+
+  /**
+   * One transaction: writes thread decisions that arrived, runs `fn`, flushes
+   * sketches and the classified mark; then sends the students' days `fn`
+   * touched to the thread and announces what was decided.
+   */
+  private inTx<T>(replies: ClassifyReply[], fn: () => T): T {
+    const { store, counter, clock } = this.deps;
+    const mark = { classified: this.classifiedSeq, saved: this.savedSeq, at: this.savedAt };
+    let out: T;
+    try {
+      out = store.tx(() => {
+        for (const r of replies) this.writeReply(r);
+        const result = fn();
+        counter.flushIfDue(clock.now());
+        // Without the thread every event is decided in the transaction that stores it.
+        if (!this.onThread && this.jobs.size === 0)
+          this.classifiedSeq = Math.max(this.classifiedSeq, store.lastEventSeq());
+        this.saveWatermark(false);
+        return result;
+      });
+    } catch (err) {
+      // Nothing of it was written: the replies' students' days go to the thread again.
+      this.touched.clear();
+      this.decided = [];
+      this.classifiedSeq = mark.classified;
+      this.savedSeq = mark.saved;
+      this.savedAt = mark.at;
+      this.requeue(replies);
+      throw err;
+    }
+    this.submitTouched();
+    this.announceDecided();
+    return out;
   }
 
   private ingestOne(input: IngestInput): IngestResult {
@@ -243,71 +421,219 @@ export class IngestPipeline {
     }
 
     const day = utcDay(event.ts);
-    const changed = this.reclassify(event.studentId, day, now);
+    this.classify(event.studentId, day, now);
     // A face can arrive after the badge it contradicts: students who badged at
     // this gate within the pairing window are decided again with it.
     if (event.source === 'face' && this.deps.faceFusion) {
-      const w = this.deps.thresholds.pairingWindowSec * 1000;
-      const badgers = new Set<string>();
-      for (const e of store.hallEventsBetween(event.hallId, day, event.ts - w, event.ts + w)) {
-        if (
-          e.source === 'rfid' &&
-          e.gateId === event.gateId &&
-          e.studentId !== null &&
-          e.studentId !== event.studentId
-        )
-          badgers.add(e.studentId);
-      }
-      for (const other of badgers) changed.push(...this.reclassify(other, day, now));
+      for (const other of badgersNearFace(this.context(), event, day)) this.classify(other, day, now);
     }
     this.counters.accepted++;
-    return { kind: 'accepted', event, changed };
+    return { kind: 'accepted', event };
+  }
+
+  /** Has a student's day decided: on the thread after this transaction, or here and now. */
+  private classify(studentId: string, day: string, now: number): void {
+    if (this.onThread) this.touched.set(keyOf(studentId, day), [studentId, day]);
+    else this.decideHere(studentId, day, now);
+  }
+
+  /**
+   * Decides one student's day on this thread and writes what changed; any
+   * decision for it still on the thread is superseded. Call inside a transaction.
+   */
+  private decideHere(studentId: string, day: string, now: number): Decided {
+    this.newestJob.delete(keyOf(studentId, day));
+    const d = decideStudentDay(this.context(), studentId, day, now);
+    const applied = d.records.filter((r) => {
+      if (this.deps.store.applyRecord(r, now)) return true;
+      throw new Error(`record ${studentId}/${r.row[1]} changed while being decided in one transaction`);
+    });
+    return this.account(d, applied);
+  }
+
+  private account(d: DayDecision, applied: DayDecision['records']): Decided {
+    for (const courseId of d.present) this.deps.counter.add(courseId, d.day, d.studentId);
+    this.counters.recordsChanged += applied.length;
+    const decided = { studentId: d.studentId, day: d.day, applied };
+    this.decided.push(decided);
+    return decided;
   }
 
   /** Reclassifies one student's day and saves what changed. Call inside a transaction. */
   reclassify(studentId: string, day: string, now: number): ChangedRecord[] {
-    const { store, thresholds } = this.deps;
-    const events = store.eventsOfStudentDay(studentId, day);
-    const sessions: LectureSession[] = store.sessionsOfDay(day);
-    const input: Parameters<typeof classifyStudentDay>[0] = {
-      studentId,
-      sessions,
-      enrolledCourseIds: store.enrolledCourseIds(studentId),
-      events,
-      thresholds,
-      courseOverrides: store.courseOverrides(),
-      now,
-    };
-    if (this.deps.faceFusion) input.otherFaceEvents = this.facesNearBadges(studentId, day, events);
-    const { records } = classifyStudentDay(input);
-    const changed: ChangedRecord[] = [];
-    for (const record of records) {
-      const outcome = store.saveRecord(record, now);
-      if (outcome === 'inserted' || outcome === 'updated') changed.push({ record, outcome });
-      // Unique attendees: everyone the engine found present in a lecture for any time.
-      if (record.minutesPresent > 0) this.deps.counter.add(record.courseId, day, studentId);
-    }
-    this.counters.recordsChanged += changed.length;
-    return changed;
+    return this.decideHere(studentId, day, now).applied.map((r) => ({
+      record: recordOfDecision(r),
+      outcome: r.outcome,
+    }));
   }
 
-  /**
-   * Faces of other people that no badge of their own explains, seen at the
-   * gates where this student badged within the pairing window: the candidates
-   * for a card/face mismatch (possible proxy attendance).
-   */
-  private facesNearBadges(studentId: string, day: string, events: IdentityEvent[]): IdentityEvent[] {
-    const w = this.deps.thresholds.pairingWindowSec * 1000;
-    const found = new Map<string, IdentityEvent>();
-    for (const badge of events) {
-      if (badge.source !== 'rfid') continue;
-      const around = this.deps.store.hallEventsBetween(badge.hallId, day, badge.ts - 2 * w, badge.ts + 2 * w);
-      for (const f of unpairedFaces(around, this.deps.thresholds.pairingWindowSec)) {
-        if (f.studentId !== studentId && f.gateId === badge.gateId && Math.abs(f.ts - badge.ts) <= w)
-          found.set(f.eventId, f);
+  // ---- the classifier thread -----------------------------------------------------------
+
+  private takeReplies(): ClassifyReply[] {
+    const out: ClassifyReply[] = [];
+    for (let r = this.deps.classifier?.take(); r; r = this.deps.classifier?.take()) out.push(r);
+    return out;
+  }
+
+  /** Waits while the thread holds too many jobs (the thread bounds how far classification may lag). */
+  private keepUp(): void {
+    if (this.jobs.size > 0 && !this.onThread) this.abandonJobs();
+    while (this.jobs.size >= MAX_JOBS_IN_FLIGHT) {
+      const reply = this.deps.classifier!.waitForReply(THREAD_TIMEOUT_MS);
+      if (!reply) {
+        this.abandonJobs();
+        return;
+      }
+      this.writeReplies([reply, ...this.takeReplies()]);
+    }
+  }
+
+  /** Writes replies in a transaction of their own (idle time, settle). */
+  private writeReplies(replies: ClassifyReply[]): void {
+    try {
+      this.inTx(replies, () => undefined);
+    } catch (err) {
+      this.deps.log.error({ err }, 'writing classifier decisions failed; students sent again');
+    }
+  }
+
+  /** Writes one reply's decisions that nothing superseded. Call inside a transaction. */
+  private writeReply(reply: ClassifyReply): void {
+    const job = this.jobs.get(reply.id);
+    if (!job) return; // abandoned: decided here already
+    this.jobs.delete(reply.id);
+    if ('error' in reply) {
+      this.counters.classifierFailures++;
+      this.deps.log.error(
+        { error: reply.error, students: job.keys.length },
+        'classifier job failed; deciding here',
+      );
+      for (const [studentId, day] of job.keys)
+        if (this.newestJob.get(keyOf(studentId, day)) === reply.id) this.decideHere(studentId, day, job.now);
+    } else {
+      for (const d of reply.decisions) {
+        const key = keyOf(d.studentId, d.day);
+        if (this.newestJob.get(key) !== reply.id) continue; // a newer job or a decision here covers it
+        this.newestJob.delete(key);
+        this.counters.decidedOnThread++;
+        const applied: DayDecision['records'] = [];
+        let stale = false;
+        for (const r of d.records) {
+          if (this.deps.store.applyRecord(r, job.now)) applied.push(r);
+          else stale = true;
+        }
+        if (stale) {
+          // The record moved on since the thread's snapshot (a reviewer, another process): decide it again here.
+          this.counters.decisionsRedone++;
+          this.account({ ...d, present: [] }, applied);
+          this.decideHere(d.studentId, d.day, this.deps.clock.now());
+        } else this.account(d, applied);
       }
     }
-    return [...found.values()];
+    if (this.jobs.size === 0 || Math.min(...this.jobs.keys()) > reply.id)
+      this.classifiedSeq = Math.max(this.classifiedSeq, job.seq);
+  }
+
+  /** After a commit: sends the students' days it touched (and any to send again) as one job. */
+  private submitTouched(): void {
+    for (const [k, v] of this.resend) this.touched.set(k, v);
+    this.resend.clear();
+    if (this.touched.size === 0) return;
+    const classifier = this.deps.classifier;
+    const now = this.deps.clock.now();
+    if (!classifier?.running) {
+      // The thread died between the transaction and now: decide here.
+      const keys = [...this.touched.values()];
+      this.touched.clear();
+      this.deps.store.tx(() => {
+        for (const [studentId, day] of keys) this.decideHere(studentId, day, now);
+      });
+      return;
+    }
+    const id = this.nextJobId++;
+    const keys = [...this.touched.values()];
+    this.touched.clear();
+    for (const [studentId, day] of keys) this.newestJob.set(keyOf(studentId, day), id);
+    this.jobs.set(id, { keys, seq: this.deps.store.lastEventSeq(), now });
+    classifier.submit({
+      id,
+      now,
+      thresholds: this.deps.thresholds,
+      faceFusion: this.deps.faceFusion ?? false,
+      epoch: this.deps.store.cachesEpoch(),
+      keys,
+    });
+  }
+
+  /** Replies lost with a failed transaction: their students' days go out again. */
+  private requeue(replies: ClassifyReply[]): void {
+    for (const r of replies) {
+      const job = this.jobs.get(r.id);
+      if (!job) continue;
+      this.jobs.delete(r.id);
+      for (const [studentId, day] of job.keys) {
+        const key = keyOf(studentId, day);
+        if (this.newestJob.get(key) === r.id) {
+          this.newestJob.delete(key);
+          this.resend.set(key, [studentId, day]);
+        }
+      }
+    }
+  }
+
+  /** The thread failed or did not answer in time: decides here what its jobs held. */
+  private abandonJobs(): void {
+    const jobs = [...this.jobs.entries()];
+    this.jobs.clear();
+    this.counters.classifierFailures += jobs.length;
+    this.deps.log.error(
+      { jobs: jobs.length },
+      'classifier thread did not answer; deciding its students here',
+    );
+    try {
+      this.deps.store.tx(() => {
+        for (const [id, job] of jobs)
+          for (const [studentId, day] of job.keys)
+            if (this.newestJob.get(keyOf(studentId, day)) === id) this.decideHere(studentId, day, job.now);
+        this.classifiedSeq = Math.max(this.classifiedSeq, ...jobs.map(([, j]) => j.seq));
+      });
+    } catch (err) {
+      this.decided = [];
+      this.deps.log.error({ err }, 'deciding abandoned classifier jobs failed; a restart decides them');
+    }
+    this.announceDecided();
+  }
+
+  /** Saves the classified mark if it moved and is due (or `force`). Call inside a transaction. */
+  private saveWatermark(force: boolean): void {
+    const now = this.deps.clock.now();
+    if (this.classifiedSeq === this.savedSeq || (!force && now - this.savedAt < WATERMARK_EVERY_MS)) return;
+    this.deps.store.setMeta(WATERMARK_KEY, String(this.classifiedSeq));
+    this.savedSeq = this.classifiedSeq;
+    this.savedAt = now;
+  }
+
+  /** Announces the days decided by the transaction that just committed. */
+  private announceDecided(): void {
+    const decided = this.decided;
+    this.decided = [];
+    const log = this.deps.log;
+    if (log.isLevelEnabled('debug')) {
+      for (const d of decided)
+        if (d.applied.length > 0)
+          log.debug(
+            { studentId: d.studentId, day: d.day, records: d.applied.map((r) => `${r.row[1]}:${r.row[6]}`) },
+            'student day classified',
+          );
+    }
+    if (!this.events.has('classified')) return;
+    for (const d of decided) {
+      this.events.emit('classified', {
+        studentId: d.studentId,
+        day: d.day,
+        changed: d.applied.map((r) => ({ record: recordOfDecision(r), outcome: r.outcome })),
+      });
+    }
   }
 
   /**
@@ -321,6 +647,7 @@ export class IngestPipeline {
       const changed = store.tx(() =>
         store.enrolledStudentIds(s.courseId).flatMap((studentId) => this.reclassify(studentId, s.day, until)),
       );
+      this.announceDecided();
       total += changed.length;
       this.events.emit('finalised', { sessionId: s.sessionId, changed });
     }
@@ -332,16 +659,9 @@ export class IngestPipeline {
     switch (r.kind) {
       case 'accepted':
         if (log.isLevelEnabled('debug')) {
-          log.debug(
-            {
-              eventId: r.event.eventId,
-              studentId: r.event.studentId,
-              records: r.changed.map((c) => `${c.record.sessionId}:${c.record.status}`),
-            },
-            'event classified',
-          );
+          log.debug({ eventId: r.event.eventId, studentId: r.event.studentId }, 'event accepted');
         }
-        this.events.emit('accepted', { event: r.event, changed: r.changed });
+        this.events.emit('accepted', { event: r.event });
         return;
       case 'invalid':
         log.info(

@@ -1,19 +1,21 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { exitWithin } from '../workerExit.ts';
+import type { CheckpointReport, CheckpointRoundsOptions } from './checkpointRounds.ts';
 
 /** What the worker leaves for the main connection to copy: a few frames, a millisecond or so. */
 const TAIL_FRAMES = 256;
 
 /**
- * Runs WAL checkpoints on a worker thread with its own connection. The main
+ * Runs WAL checkpoints on a background thread with its own connection: a
+ * thread of its own (start()), or the classifier thread, which runs the rounds
+ * described by rounds() and passes their reports to report(). The main
  * connection's automatic checkpoint is raised to a safety net (it only
- * triggers if the worker falls far behind or dies). After each round the
- * worker flags that only a short tail is left; finishRound(), called between
+ * triggers if the thread falls far behind or dies). After each round the
+ * thread flags that only a short tail is left; finishRound(), called between
  * two transactions, copies it on the main connection so the WAL can start
- * over at its head (see checkpointWorker.mjs for why the worker cannot).
+ * over at its head (see checkpointRounds.ts for why the thread cannot).
  */
 export class BackgroundCheckpointer {
   private worker: Worker | undefined;
@@ -26,23 +28,30 @@ export class BackgroundCheckpointer {
     private readonly everyMs = 1000,
   ) {}
 
+  /** The rounds a background thread runs. */
+  rounds(): CheckpointRoundsOptions {
+    return {
+      everyMs: this.everyMs,
+      signal: this.tailReady.buffer,
+      tailFrames: TAIL_FRAMES,
+    };
+  }
+
+  /** A round's outcome, from whichever thread ran it. */
+  report(r: CheckpointReport): void {
+    if (!r.ok) {
+      this.failures++;
+      this.log.warn({ error: r.error }, 'background checkpoint failed');
+    }
+  }
+
+  /** Runs the rounds on a thread of its own. */
   start(): void {
-    const file = join(dirname(fileURLToPath(import.meta.url)), 'checkpointWorker.mjs');
-    this.worker = new Worker(file, {
-      workerData: {
-        path: this.path,
-        everyMs: this.everyMs,
-        signal: this.tailReady.buffer,
-        tailFrames: TAIL_FRAMES,
-      },
+    this.worker = new Worker(new URL('../workerEntry.mjs', import.meta.url), {
+      workerData: { main: 'store/checkpointWorkerMain', path: this.path, ...this.rounds() },
     });
     this.worker.unref();
-    this.worker.on('message', (m: { ok: boolean; error?: string }) => {
-      if (!m.ok) {
-        this.failures++;
-        this.log.warn({ error: m.error }, 'background checkpoint failed');
-      }
-    });
+    this.worker.on('message', (m: CheckpointReport) => this.report(m));
     this.worker.on('error', (err) =>
       this.log.error({ err }, 'checkpoint worker died; automatic checkpoints remain'),
     );
@@ -66,7 +75,6 @@ export class BackgroundCheckpointer {
     this.worker = undefined;
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     w.postMessage('stop');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-    await w.terminate();
+    await exitWithin(w, exited, 2000);
   }
 }

@@ -42,6 +42,17 @@ export interface RecordFilter {
 }
 export type SaveOutcome = 'inserted' | 'updated' | 'unchanged' | 'manual';
 
+/**
+ * The engine's decision for one record, ready to write: the row's values
+ * (version included) and whether it is new. decideRecord() makes it from a
+ * snapshot (possibly on another connection); applyRecord() writes it only if
+ * the stored record is still the one it was decided against.
+ */
+export interface RecordDecision {
+  row: RecordParams;
+  outcome: 'inserted' | 'updated';
+}
+
 /** insertEvent's parameters, in column order. */
 type EventParams = [
   eventId: string,
@@ -58,7 +69,7 @@ type EventParams = [
   receivedAt: number,
 ];
 /** putRecord's parameters, in column order. */
-type RecordParams = [
+export type RecordParams = [
   studentId: string,
   sessionId: string,
   courseId: string,
@@ -116,6 +127,36 @@ interface RecordJson {
   fingerprint: string;
 }
 
+/** The record a decision's row describes (JSON columns parsed back). */
+export function recordOfDecision(d: RecordDecision): AttendanceRecord {
+  const [
+    studentId,
+    sessionId,
+    courseId,
+    hallId,
+    ,
+    ,
+    status,
+    minutesPresent,
+    flags,
+    explanations,
+    eventIds,
+    intervals,
+  ] = d.row;
+  return {
+    studentId,
+    sessionId,
+    courseId,
+    hallId,
+    status: status as AttendanceStatus,
+    minutesPresent,
+    intervals: JSON.parse(intervals) as AttendanceRecord['intervals'],
+    flags: JSON.parse(flags) as string[],
+    explanations: JSON.parse(explanations) as AttendanceRecord['explanations'],
+    eventIds: JSON.parse(eventIds) as string[],
+  };
+}
+
 function recordJson(r: AttendanceRecord): RecordJson {
   const flags = JSON.stringify(r.flags);
   const explanations = JSON.stringify(r.explanations);
@@ -142,6 +183,9 @@ export class LocalStore {
   private readonly sessionDays = new Map<string, string | null>();
   private overridesCache: Record<string, Partial<Thresholds>> | undefined;
   private readonly committedHooks: (() => void)[] = [];
+  private lastSeq = 0;
+  /** Grows whenever the cached timetable or overrides are dropped (other connections follow it). */
+  private cacheEpoch = 0;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -210,9 +254,14 @@ export class LocalStore {
       getRecord: db.prepare<[string, string], RecordRow>(
         'SELECT * FROM attendance_records WHERE student_id = ? AND session_id = ?',
       ),
-      recordVersion: db.prepare<[string, string], { version: number; fingerprint: string }>(
-        'SELECT version, fingerprint FROM attendance_records WHERE student_id = ? AND session_id = ?',
-      ),
+      // A reviewer's decision needs a record to decide on, so a manual decision without a record cannot exist.
+      recordState: db
+        .prepare<[string, string], [version: number, fingerprint: string, manual: number]>(
+          `SELECT r.version, r.fingerprint,
+             EXISTS (SELECT 1 FROM manual_decisions m WHERE m.student_id = r.student_id AND m.session_id = r.session_id)
+           FROM attendance_records r WHERE r.student_id = ? AND r.session_id = ?`,
+        )
+        .raw(),
       putRecord: db.prepare<RecordParams>(
         `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
            flags, explanations, event_ids, intervals, fingerprint, decided_at)
@@ -222,6 +271,28 @@ export class LocalStore {
            flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
            intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
       ),
+      // The engine's write: replaces only the version it was decided against, never a reviewer's decision.
+      putDecided: db.prepare<RecordParams>(
+        `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
+           flags, explanations, event_ids, intervals, fingerprint, decided_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(student_id, session_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+           minutes_present = excluded.minutes_present,
+           flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
+           intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at
+         WHERE attendance_records.version = excluded.version - 1
+           AND NOT EXISTS (SELECT 1 FROM manual_decisions m
+                           WHERE m.student_id = excluded.student_id AND m.session_id = excluded.session_id)`,
+      ),
+      maxEventSeq: db.prepare<[], number | null>('SELECT MAX(seq) FROM events').pluck(),
+      studentDaysSince: db.prepare<[number], { student_id: string; day: string }>(
+        'SELECT DISTINCT student_id, day FROM events WHERE seq > ? AND student_id IS NOT NULL',
+      ),
+      faceEventsSince: db
+        .prepare<[number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE seq > ? AND source = 'face' AND student_id IS NOT NULL ORDER BY seq`,
+        )
+        .raw(),
       manual: db.prepare<
         [string, string],
         { status: string; note: string; decided_by: string; decided_at: number }
@@ -280,6 +351,11 @@ export class LocalStore {
     this.sessionsCache.clear();
     this.sessionDays.clear();
     this.overridesCache = undefined;
+    this.cacheEpoch++;
+  }
+  /** Changes whenever cached timetable data was dropped: a reader on another connection drops its own then. */
+  cachesEpoch(): number {
+    return this.cacheEpoch;
   }
 
   /** Runs fn in one transaction (nested calls join the outer one). */
@@ -314,8 +390,7 @@ export class LocalStore {
   }
   upsertSession(s: LectureSession): void {
     this.stmts.upsertSession.run({ ...s, day: utcDay(s.start) });
-    this.sessionsCache.clear();
-    this.sessionDays.clear();
+    this.clearCaches();
   }
 
   /** A full roster version: upserts every student, removes those no longer listed. */
@@ -481,8 +556,25 @@ export class LocalStore {
       receivedAt,
     );
     if (info.changes === 0) return false;
+    this.lastSeq = Number(info.lastInsertRowid);
     this.stmts.outbox.run('event', JSON.stringify({ ...ev, day, lectureId }), receivedAt);
     return true;
+  }
+  /** The sequence number of the last event this connection stored (0: none yet). */
+  lastEventSeq(): number {
+    return this.lastSeq;
+  }
+  /** The highest event sequence number stored (0: none). */
+  maxEventSeq(): number {
+    return this.stmts.maxEventSeq.get() ?? 0;
+  }
+  /** (student, day) of every identified event stored after sequence number `seq`. */
+  studentDaysSince(seq: number): { studentId: string; day: string }[] {
+    return this.stmts.studentDaysSince.all(seq).map((r) => ({ studentId: r.student_id, day: r.day }));
+  }
+  /** Recognised faces stored after sequence number `seq`, in order. */
+  faceEventsSince(seq: number): IdentityEvent[] {
+    return this.stmts.faceEventsSince.all(seq).map(rowToEvent);
   }
   eventsOfStudentDay(studentId: string, day: string): IdentityEvent[] {
     return this.stmts.eventsOfStudentDay.all(studentId, day).map(rowToEvent);
@@ -499,18 +591,44 @@ export class LocalStore {
    * when the decision changed; a manual decision is never overwritten.
    */
   saveRecord(r: AttendanceRecord, now: number): SaveOutcome {
-    if (this.stmts.manual.get(r.studentId, r.sessionId)) return 'manual';
-    const json = recordJson(r);
-    const prev = this.stmts.recordVersion.get(r.studentId, r.sessionId);
-    if (prev && prev.fingerprint === json.fingerprint) return 'unchanged';
-    const version = (prev?.version ?? 0) + 1;
-    this.writeRecord(r, version, json, now);
-    return prev ? 'updated' : 'inserted';
+    const d = this.decideRecord(r, now);
+    if (typeof d === 'string') return d;
+    if (!this.applyRecord(d, now)) throw new Error('record changed within its own transaction');
+    return d.outcome;
   }
 
-  private writeRecord(r: AttendanceRecord, version: number, json: RecordJson, now: number): void {
+  /**
+   * What saving the engine's record would write, read from this connection's
+   * view: 'unchanged' when the stored record says the same, 'manual' when a
+   * reviewer decided it. Reads only (a classifier thread calls it on its own connection).
+   */
+  decideRecord(r: AttendanceRecord, now: number): RecordDecision | 'unchanged' | 'manual' {
+    const prev = this.stmts.recordState.get(r.studentId, r.sessionId);
+    if (prev?.[2]) return 'manual';
+    const json = recordJson(r);
+    if (prev && prev[1] === json.fingerprint) return 'unchanged';
+    return {
+      row: this.recordParams(r, (prev?.[0] ?? 0) + 1, json, now),
+      outcome: prev ? 'updated' : 'inserted',
+    };
+  }
+
+  /**
+   * Writes a decision (and its outbox row) if the stored record is still the
+   * version it was decided against and no reviewer has decided it since;
+   * false (nothing written) otherwise.
+   */
+  applyRecord(d: RecordDecision, now: number): boolean {
+    if (this.stmts.putDecided.run(...d.row).changes === 0) return false;
+    // A reference, not a copy: sync/outbox.ts sends the record as it stands when the row is read
+    // (the latest version, which supersedes any queued earlier one centrally).
+    this.stmts.outbox.run('record', recordRef(d.row[0], d.row[1]), now);
+    return true;
+  }
+
+  private recordParams(r: AttendanceRecord, version: number, json: RecordJson, now: number): RecordParams {
     const day = this.sessionDay(r.sessionId) ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
-    this.stmts.putRecord.run(
+    return [
       r.studentId,
       r.sessionId,
       r.courseId,
@@ -525,9 +643,13 @@ export class LocalStore {
       json.intervals,
       json.fingerprint,
       now,
-    );
-    // A reference, not a copy: sync/outbox.ts sends the record as it stands when the row is read
-    // (the latest version, which supersedes any queued earlier one centrally).
+    ];
+  }
+
+  /** A reviewer's write: replaces the record whatever it holds. */
+  private writeRecord(r: AttendanceRecord, version: number, json: RecordJson, now: number): void {
+    const row = this.recordParams(r, version, json, now);
+    this.stmts.putRecord.run(...row);
     this.stmts.outbox.run('record', recordRef(r.studentId, r.sessionId), now);
   }
 

@@ -131,6 +131,7 @@ describe('ingest pipeline', () => {
     const first = core.store.getRecord('S1', 'L1')!;
     assert.equal(first.status, 'late');
     core.pipeline.ingest(swipe('S1', '08:59')); // an earlier swipe delivered late
+    core.pipeline.settle(); // its decision, made on the classifier thread, is written
     const second = core.store.getRecord('S1', 'L1')!;
     assert.equal(second.status, 'present');
     assert.ok(second.version > first.version);

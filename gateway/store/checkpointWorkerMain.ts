@@ -1,0 +1,17 @@
+// The checkpoint thread (when no classifier thread runs them): checkpoint
+// rounds on a connection of its own (see checkpointRounds.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { startCheckpointRounds, type CheckpointRoundsOptions } from './checkpointRounds.ts';
+
+const data = workerData as CheckpointRoundsOptions & { path: string };
+const db = new Database(data.path);
+db.pragma('busy_timeout = 1000');
+const stop = startCheckpointRounds(db, data, (r) => parentPort?.postMessage(r));
+parentPort?.on('message', (m) => {
+  if (m === 'stop') {
+    stop();
+    db.close();
+    parentPort?.close();
+  }
+});

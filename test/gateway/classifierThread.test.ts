@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { ManualClock } from '../../gateway/clock.ts';
+import { LocalStore } from '../../gateway/store/localStore.ts';
+import { AFTER_DAY, decisions, ingestDay, openCore, plan } from './fixtures/campusRun.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hallgate-classifier-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('classifier thread', () => {
+  it('decides the same records as classifying in the ingest transaction', async () => {
+    const results: string[][] = [];
+    for (const thread of [false, true]) {
+      const clock = new ManualClock(plan[0]!.ts);
+      const core = openCore(join(dir, `same-${thread}.db`), thread, clock);
+      ingestDay(core, clock, 7);
+      core.pipeline.settle();
+      const st = core.pipeline.stats();
+      if (thread) assert.ok(st.decidedOnThread > 0, 'decided on the thread');
+      else assert.equal(st.decidedOnThread, 0);
+      assert.equal(st.classifierFailures, 0);
+      assert.equal(st.accepted + st.invalid, plan.length);
+      results.push(decisions(core));
+      await core.close();
+    }
+    const [inline, threaded] = results as [string[], string[]];
+    assert.ok(inline.length > 300, `records: ${inline.length}`);
+    assert.deepEqual(threaded, inline);
+  });
+
+  it('loses no decision to a crash: a restart decides the events the thread had not answered for', async () => {
+    const crashed = join(dir, 'crashed.db');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/campusRun.ts'), crashed],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const signal = await new Promise((r) => child.once('exit', (_code, sig) => r(sig)));
+    assert.equal(signal, 'SIGKILL');
+    assert.ok((JSON.parse(out) as { decidedOnThread: number }).decidedOnThread > 0, out);
+
+    // The crash left stored events whose decisions were never written.
+    const raw = new Database(crashed, { readonly: true });
+    const mark = Number(
+      raw.prepare("SELECT value FROM meta WHERE key = 'classified_seq'").pluck().get() ?? 0,
+    );
+    const max = raw.prepare('SELECT MAX(seq) FROM events').pluck().get() as number;
+    raw.close();
+    assert.equal(max, plan.length, 'every swipe stored');
+    assert.ok(mark < max, `classified mark ${mark} behind the last event ${max}`);
+
+    // The same day ingested without a crash, classifying in the ingest transaction.
+    const refClock = new ManualClock(AFTER_DAY);
+    const ref = openCore(join(dir, 'reference.db'), false, refClock);
+    ingestDay(ref, refClock, 10, AFTER_DAY);
+    const expected = decisions(ref);
+    await ref.close();
+
+    const clock = new ManualClock(AFTER_DAY);
+    const core = openCore(crashed, true, clock); // the restart decides what the crash left undecided
+    const after = new Database(crashed, { readonly: true });
+    assert.equal(
+      Number(after.prepare("SELECT value FROM meta WHERE key = 'classified_seq'").pluck().get()),
+      max,
+    );
+    after.close();
+    assert.deepEqual(decisions(core), expected);
+    await core.close();
+  });
+
+  it('never overwrites a reviewer: a decision made before the review is refused when written', () => {
+    const s = LocalStore.open(join(dir, 'review.db'), 0);
+    const rec = {
+      studentId: 'S1',
+      sessionId: 'L1',
+      courseId: 'C1',
+      hallId: 'H',
+      status: 'late' as const,
+      minutesPresent: 60,
+      intervals: [],
+      flags: ['late'],
+      explanations: [],
+      eventIds: ['e1'],
+    };
+    assert.equal(s.saveRecord(rec, 1), 'inserted');
+    // Decided on another connection (the thread) from the stored version 1 ...
+    const decided = s.decideRecord({ ...rec, status: 'present', flags: [] }, 2);
+    assert.ok(typeof decided === 'object' && decided.outcome === 'updated');
+    // ... while a reviewer sets the record (version 2).
+    s.resolveManually('S1', 'L1', 'absent', 'left at once', 'admin', 3);
+    assert.equal(s.applyRecord(decided, 4), false);
+    const r = s.getRecord('S1', 'L1')!;
+    assert.equal(r.status, 'absent');
+    assert.ok(r.explanations.some((e) => e.rule === 'manual_review'));
+    assert.equal(r.manual, true);
+    // A decision made against an older version than the stored one is refused too.
+    const stale = s.decideRecord({ ...rec, sessionId: 'L2' }, 5);
+    assert.ok(typeof stale === 'object');
+    assert.equal(s.saveRecord({ ...rec, sessionId: 'L2', status: 'absent' }, 6), 'inserted');
+    assert.equal(s.applyRecord(stale, 7), false);
+    assert.equal(s.getRecord('S1', 'L2')!.status, 'absent');
+    s.close();
+  });
+});
