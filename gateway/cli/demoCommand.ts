@@ -178,6 +178,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     }
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    core.pipeline.settle(); // the classifier thread's last decisions written (and queued for sync)
     if (central) {
       // Let the uplink drain what is queued (bounded wait), so the central side shows it all.
       const until = Date.now() + 15_000;

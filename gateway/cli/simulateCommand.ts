@@ -160,6 +160,7 @@ output (one of):
       }
       hall.step(end);
     }
+    core.pipeline.settle(); // every swipe classified and written before the figures
     const secs = (Date.now() - t0) / 1000;
     const st = core.pipeline.stats();
     const by = new Map<string, number>();
