@@ -102,6 +102,15 @@ type EventRow = [
 const EVENT_COLUMNS =
   'event_id, source, student_id, raw_id, gate_id, hall_id, direction, ts, confidence, track_id';
 
+/** Writes a record whatever it held (a reviewer's write; the engine's adds a WHERE). */
+const UPSERT_RECORD = `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status,
+    minutes_present, flags, explanations, event_ids, intervals, fingerprint, decided_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT(student_id, session_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+    minutes_present = excluded.minutes_present,
+    flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
+    intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`;
+
 function rowToEvent(r: EventRow): IdentityEvent {
   const ev: IdentityEvent = {
     eventId: r[0],
@@ -262,24 +271,10 @@ export class LocalStore {
            FROM attendance_records r WHERE r.student_id = ? AND r.session_id = ?`,
         )
         .raw(),
-      putRecord: db.prepare<RecordParams>(
-        `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
-           flags, explanations, event_ids, intervals, fingerprint, decided_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(student_id, session_id) DO UPDATE SET version = excluded.version, status = excluded.status,
-           minutes_present = excluded.minutes_present,
-           flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
-           intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
-      ),
+      putRecord: db.prepare<RecordParams>(UPSERT_RECORD),
       // The engine's write: replaces only the version it was decided against, never a reviewer's decision.
       putDecided: db.prepare<RecordParams>(
-        `INSERT INTO attendance_records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
-           flags, explanations, event_ids, intervals, fingerprint, decided_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(student_id, session_id) DO UPDATE SET version = excluded.version, status = excluded.status,
-           minutes_present = excluded.minutes_present,
-           flags = excluded.flags, explanations = excluded.explanations, event_ids = excluded.event_ids,
-           intervals = excluded.intervals, fingerprint = excluded.fingerprint, decided_at = excluded.decided_at
+        `${UPSERT_RECORD}
          WHERE attendance_records.version = excluded.version - 1
            AND NOT EXISTS (SELECT 1 FROM manual_decisions m
                            WHERE m.student_id = excluded.student_id AND m.session_id = excluded.session_id)`,
