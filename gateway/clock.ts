@@ -6,17 +6,20 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock tests move by hand. */
+/** A clock tests and simulations move by hand; it keeps whole milliseconds, as Date.now() does. */
 export class ManualClock implements Clock {
-  constructor(private t: number) {}
+  private t: number;
+  constructor(t: number) {
+    this.t = Math.floor(t);
+  }
   now(): number {
     return this.t;
   }
   set(t: number): void {
-    this.t = t;
+    this.t = Math.floor(t);
   }
   advance(ms: number): void {
-    this.t += ms;
+    this.t = Math.floor(this.t + ms);
   }
 }
 

@@ -33,7 +33,7 @@ export class SimulatedHall {
   /** Advances simulated time to `t` (capped at `until`); returns swipes ingested. */
   step(t: number): number {
     const { plan, pipeline, clock } = this.o;
-    const target = Math.min(t, this.o.until);
+    const target = Math.floor(Math.min(t, this.o.until)); // whole milliseconds, as every stored time
     let n = 0;
     while (this.next < plan.length && plan[this.next]!.ts <= target) {
       const batchEnd = plan[this.next]!.ts;

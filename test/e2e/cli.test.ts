@@ -160,5 +160,10 @@ describe('hallgate CLI', () => {
     const rows = r.stdout.split('\n').filter((l) => /^C10\d-/.test(l));
     assert.equal(rows.length, 4, r.stdout);
     assert.match(r.stdout, /invalid attempts: \d+/);
+    // Everything synced is accepted centrally: nothing dead-lettered (times are whole milliseconds).
+    const central = /central store: (\d+) events, .* (\d+) dead letters/.exec(r.stdout);
+    assert.ok(central, r.stdout);
+    assert.ok(Number(central[1]) > 0, r.stdout);
+    assert.equal(central[2], '0', r.stdout);
   });
 });
