@@ -40,8 +40,6 @@ export class ClassifierThread {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
-  private posted = 0;
-  private received = 0;
   private alive = false;
 
   constructor(
@@ -77,10 +75,7 @@ export class ClassifierThread {
     worker.on('exit', () => {
       this.alive = false;
     });
-    port1.on('message', (r: ClassifyReply) => {
-      this.received++;
-      onReply(r);
-    });
+    port1.on('message', onReply);
     port1.unref();
     this.worker = worker;
     this.port = port1;
@@ -92,23 +87,15 @@ export class ClassifierThread {
     return this.alive;
   }
 
-  /** Jobs posted and not yet replied to (taken or delivered). */
-  inFlight(): number {
-    return this.posted - this.received;
-  }
-
   submit(job: ClassifyJob): void {
     this.port!.postMessage(job);
-    this.posted++;
   }
 
   /** The next reply if one has arrived, without waiting for the event loop. */
   take(): ClassifyReply | undefined {
     if (!this.port) return undefined;
     const m = receiveMessageOnPort(this.port);
-    if (!m) return undefined;
-    this.received++;
-    return m.message as ClassifyReply;
+    return m?.message as ClassifyReply | undefined;
   }
 
   /** Blocks (at most `timeoutMs`) until a reply is available; returns it, or undefined on timeout. */

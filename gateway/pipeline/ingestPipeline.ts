@@ -123,6 +123,10 @@ const WATERMARK_KEY = 'classified_seq';
 
 const keyOf = (studentId: string, day: string): string => `${studentId}\u0000${day}`;
 
+/** Written decisions as the records they describe (built only for listeners). */
+const changedRecords = (applied: DayDecision['records']): ChangedRecord[] =>
+  applied.map((r) => ({ record: recordOfDecision(r), outcome: r.outcome }));
+
 /**
  * parse -> validate -> persist -> classify. Every accepted event is stored
  * with its outbox row and the HLL sketches updated in one transaction; the
@@ -444,11 +448,10 @@ export class IngestPipeline {
   private decideHere(studentId: string, day: string, now: number): Decided {
     this.newestJob.delete(keyOf(studentId, day));
     const d = decideStudentDay(this.context(), studentId, day, now);
-    const applied = d.records.filter((r) => {
-      if (this.deps.store.applyRecord(r, now)) return true;
-      throw new Error(`record ${studentId}/${r.row[1]} changed while being decided in one transaction`);
-    });
-    return this.account(d, applied);
+    for (const r of d.records)
+      if (!this.deps.store.applyRecord(r, now))
+        throw new Error(`record ${studentId}/${r.row[1]} changed while being decided in one transaction`);
+    return this.account(d, d.records);
   }
 
   private account(d: DayDecision, applied: DayDecision['records']): Decided {
@@ -461,10 +464,7 @@ export class IngestPipeline {
 
   /** Reclassifies one student's day and saves what changed. Call inside a transaction. */
   reclassify(studentId: string, day: string, now: number): ChangedRecord[] {
-    return this.decideHere(studentId, day, now).applied.map((r) => ({
-      record: recordOfDecision(r),
-      outcome: r.outcome,
-    }));
+    return changedRecords(this.decideHere(studentId, day, now).applied);
   }
 
   // ---- the classifier thread -----------------------------------------------------------
@@ -539,22 +539,15 @@ export class IngestPipeline {
     for (const [k, v] of this.resend) this.touched.set(k, v);
     this.resend.clear();
     if (this.touched.size === 0) return;
-    const classifier = this.deps.classifier;
-    const now = this.deps.clock.now();
-    if (!classifier?.running) {
-      // The thread died between the transaction and now: decide here.
-      const keys = [...this.touched.values()];
-      this.touched.clear();
-      this.deps.store.tx(() => {
-        for (const [studentId, day] of keys) this.decideHere(studentId, day, now);
-      });
-      return;
-    }
     const id = this.nextJobId++;
+    const now = this.deps.clock.now();
     const keys = [...this.touched.values()];
     this.touched.clear();
     for (const [studentId, day] of keys) this.newestJob.set(keyOf(studentId, day), id);
     this.jobs.set(id, { keys, seq: this.deps.store.lastEventSeq(), now });
+    const classifier = this.deps.classifier;
+    // The thread died between the transaction and now: the job is decided here.
+    if (!classifier?.running) return this.abandonJobs();
     classifier.submit({
       id,
       now,
@@ -581,14 +574,14 @@ export class IngestPipeline {
     }
   }
 
-  /** The thread failed or did not answer in time: decides here what its jobs held. */
+  /** The thread failed, died or did not answer in time: decides here what its jobs held. */
   private abandonJobs(): void {
     const jobs = [...this.jobs.entries()];
     this.jobs.clear();
     this.counters.classifierFailures += jobs.length;
     this.deps.log.error(
       { jobs: jobs.length },
-      'classifier thread did not answer; deciding its students here',
+      'classifier thread failed or did not answer; deciding its students here',
     );
     try {
       this.deps.store.tx(() => {
@@ -631,7 +624,7 @@ export class IngestPipeline {
       this.events.emit('classified', {
         studentId: d.studentId,
         day: d.day,
-        changed: d.applied.map((r) => ({ record: recordOfDecision(r), outcome: r.outcome })),
+        changed: changedRecords(d.applied),
       });
     }
   }
