@@ -1,5 +1,5 @@
 import { classifyStudentDay, unpairedFaces } from '../../rules/index.ts';
-import type { IdentityEvent, Thresholds } from '../../rules/types.ts';
+import type { AttendanceRecord, IdentityEvent, Thresholds } from '../../rules/types.ts';
 import type { LocalStore, RecordDecision } from '../store/localStore.ts';
 
 /** What classifying reads: a store connection (the daemon's, or a classifier thread's own) and the thresholds. */
@@ -46,11 +46,23 @@ export function decideStudentDay(
   const { records } = classifyStudentDay(input);
   const out: DayDecision = { studentId, day, records: [], present: [] };
   for (const record of records) {
-    const d = store.decideRecord(record, now);
+    const d = store.decideRecord(record, now, isBlank(record));
     if (typeof d !== 'string') out.records.push(d);
     if (record.minutesPresent > 0) out.present.push(record.courseId);
   }
   return out;
+}
+
+/**
+ * A session not over in which the engine saw nothing of the student (a
+ * lecture later in the day, or one not yet reached): no record is written for
+ * it until there is something to say; the session-end sweep decides it then.
+ * One already stored is still brought up to date.
+ */
+function isBlank(r: AttendanceRecord): boolean {
+  return (
+    r.status === 'pending' && r.eventIds.length === 0 && r.intervals.length === 0 && r.flags.length === 0
+  );
 }
 
 /**

@@ -595,10 +595,16 @@ export class LocalStore {
   /**
    * What saving the engine's record would write, read from this connection's
    * view: 'unchanged' when the stored record says the same, 'manual' when a
-   * reviewer decided it. Reads only (a classifier thread calls it on its own connection).
+   * reviewer decided it. `onlyIfStored`: a record not stored yet is left
+   * unwritten ('unchanged'). Reads only (a classifier thread calls it on its own connection).
    */
-  decideRecord(r: AttendanceRecord, now: number): RecordDecision | 'unchanged' | 'manual' {
+  decideRecord(
+    r: AttendanceRecord,
+    now: number,
+    onlyIfStored = false,
+  ): RecordDecision | 'unchanged' | 'manual' {
     const prev = this.stmts.recordState.get(r.studentId, r.sessionId);
+    if (!prev && onlyIfStored) return 'unchanged';
     if (prev?.[2]) return 'manual';
     const json = recordJson(r);
     if (prev && prev[1] === json.fingerprint) return 'unchanged';

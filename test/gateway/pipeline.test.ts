@@ -94,6 +94,42 @@ describe('ingest pipeline', () => {
     });
   }
 
+  it('writes no record for a later lecture the student has not been seen in until it ends', async () => {
+    const { core, clock } = setup();
+    const L3 = { sessionId: 'L3', courseId: 'C101', hallId: 'HALL-A', start: T('13:00'), end: T('14:30') };
+    core.store.tx(() => core.store.upsertSession(L3));
+    clock.set(T('08:58'));
+    assert.equal(core.pipeline.ingest(swipe('S1', '08:58')).kind, 'accepted');
+    core.pipeline.settle();
+    // Seen in L1 (not over: pending, with the arrival); nothing seen of L3 and nothing to say yet.
+    assert.equal(core.store.getRecord('S1', 'L1')?.status, 'pending');
+    assert.equal(core.store.getRecord('S1', 'L1')?.eventIds.length, 1);
+    assert.equal(core.store.getRecord('S1', 'L3'), undefined);
+    // Its end decides it.
+    core.pipeline.finaliseEnded(T('08:00'), T('15:00'));
+    assert.equal(core.store.getRecord('S1', 'L3')?.status, 'absent');
+
+    // A blank decision still brings a stored record up to date; it only creates none.
+    // (S3 is not enrolled in C101, so the sweep made no record of it in L3.)
+    const blank = {
+      studentId: 'S3',
+      sessionId: 'L3',
+      courseId: 'C101',
+      hallId: 'HALL-A',
+      status: 'pending' as const,
+      minutesPresent: 0,
+      intervals: [],
+      flags: [],
+      explanations: [{ rule: 'status', text: 'pending', thresholds: {}, eventIds: [] }],
+      eventIds: [],
+    };
+    assert.equal(core.store.decideRecord(blank, T('12:00'), true), 'unchanged');
+    assert.equal(core.store.saveRecord({ ...blank, status: 'late' }, T('12:00')), 'inserted');
+    const d = core.store.decideRecord(blank, T('12:00'), true);
+    assert.ok(typeof d !== 'string' && d.outcome === 'updated');
+    await core.close();
+  });
+
   it('rejects an unknown card as an invalid attempt, keeping the raw event', async () => {
     const { core } = setup();
     const r = core.pipeline.ingest(swipe('FFFFFFFFFF', '09:01'));
