@@ -42,7 +42,10 @@ export class GatewayCore {
         log.child({ module: 'checkpoint' }),
         500,
       );
-      this.store.onCommitted(() => checkpointer.finishRound(this.store.db));
+      // The tail is copied wholly (so the WAL can start over) only while the classifier thread holds no snapshot.
+      this.store.onCommitted(() => {
+        if (this.pipeline.jobsOnThread() === 0) checkpointer.finishRound(this.store.db);
+      });
       this.checkpointer = checkpointer;
     }
     this.bloom = new RosterBloom(cfg.validation.bloomErrorRate);

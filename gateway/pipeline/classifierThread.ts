@@ -6,15 +6,17 @@ import type { BackgroundCheckpointer } from '../store/backgroundCheckpointer.ts'
 import type { CheckpointReport, CheckpointRoundsOptions } from '../store/checkpointRounds.ts';
 import type { DayDecision } from './decideStudentDay.ts';
 
-/** Students' days to decide, as of `now`, from a snapshot taken when the worker starts the job. */
+/** A student's day to decide as of `now` (when it was last touched: the decision it would have had in the ingest transaction). */
+export type DayKey = [studentId: string, day: string, now: number];
+
+/** Students' days to decide, from a snapshot taken when the worker starts the job. */
 export interface ClassifyJob {
   id: number;
-  now: number;
   thresholds: Thresholds;
   faceFusion: boolean;
   /** The main connection's cache epoch: the worker drops its cached timetable when it changed. */
   epoch: number;
-  keys: [studentId: string, day: string][];
+  keys: DayKey[];
 }
 export type ClassifyReply = { id: number; decisions: DayDecision[] } | { id: number; error: string };
 
@@ -80,6 +82,15 @@ export class ClassifierThread {
     this.worker = worker;
     this.port = port1;
     this.alive = true;
+  }
+
+  /**
+   * True while a checkpoint round waits for its tail to be copied: new jobs
+   * should wait for those in flight, since the WAL can only start over at a
+   * moment when the thread holds no snapshot.
+   */
+  get holding(): boolean {
+    return this.checkpointer?.tailPending() ?? false;
   }
 
   /** False once the worker died (or before start): callers classify on their own thread. */

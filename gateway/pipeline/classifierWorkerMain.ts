@@ -34,7 +34,7 @@ port.on('message', (job: ClassifyJob | 'stop') => {
     const ctx = { store, thresholds: job.thresholds, faceFusion: job.faceFusion };
     // One read transaction: every student of the job is decided from the same snapshot.
     const decided = store.db.transaction(() =>
-      job.keys.map(([studentId, day]) => decideStudentDay(ctx, studentId, day, job.now)),
+      job.keys.map(([studentId, day, now]) => decideStudentDay(ctx, studentId, day, now)),
     );
     reply = { id: job.id, decisions: decided.deferred() };
   } catch (err) {

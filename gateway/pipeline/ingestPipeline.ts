@@ -11,7 +11,7 @@ import { SafeEmitter } from '../safeEmitter.ts';
 import { recordOfDecision, type LocalStore, type SaveOutcome } from '../store/localStore.ts';
 import type { RosterBloom } from '../validation/rosterBloom.ts';
 import type { UniqueCounter } from '../validation/uniqueCounter.ts';
-import type { ClassifierThread, ClassifyReply } from './classifierThread.ts';
+import type { ClassifierThread, ClassifyReply, DayKey } from './classifierThread.ts';
 import {
   badgersNearFace,
   decideStudentDay,
@@ -107,14 +107,25 @@ interface Decided {
   applied: DayDecision['records'];
 }
 interface Job {
-  keys: [studentId: string, day: string][];
-  /** Every event up to this sequence number is covered once this job's decisions are applied. */
+  keys: DayKey[];
+  /** Every event up to this sequence number is covered once this job's decisions are applied (0: not known to be). */
   seq: number;
+  /** The gateway's time when it was posted (the time its decisions are written at). */
   now: number;
+  /** When it was posted (monotonic ms). */
+  sentAt: number;
 }
 
-/** Jobs on the classifier thread at most; the ingest path waits for a reply beyond this. */
+/**
+ * Jobs on the classifier thread at most. Students' days touched meanwhile wait
+ * (each once, however often touched) and go out with the next job, so a busy
+ * thread (a checkpoint round, say) delays classification, not ingestion.
+ */
 const MAX_JOBS_IN_FLIGHT = 2;
+/** Students' days in one job at most (bounds the job and its reply in memory). */
+const MAX_JOB_DAYS = 100;
+/** Students' days waiting at most: beyond this the ingest path waits for the thread. */
+const MAX_WAITING_DAYS = 10_000;
 /** How long to wait for the classifier thread before deciding its jobs on the main thread. */
 const THREAD_TIMEOUT_MS = 10_000;
 /** How often the classified-through mark is saved: after a crash, at most this much is decided again. */
@@ -154,9 +165,12 @@ export class IngestPipeline {
     classifierFailures: 0,
   };
   /** Students' days the transaction in progress touched, for the classifier thread. */
-  private readonly touched = new Map<string, [string, string]>();
-  /** Students' days to send again (their decisions were lost with a failed transaction). */
-  private readonly resend = new Map<string, [string, string]>();
+  private readonly touched = new Map<string, DayKey>();
+  /**
+   * Students' days waiting for the next job: touched by committed transactions
+   * while the thread was busy, or sent again (their decisions were lost with a failed transaction).
+   */
+  private readonly waiting = new Map<string, DayKey>();
   /** Days decided in the transaction in progress, announced once it commits. */
   private decided: Decided[] = [];
   /** Jobs on the classifier thread, by id. */
@@ -191,6 +205,11 @@ export class IngestPipeline {
   attachClassifier(classifier: ClassifierThread): void {
     this.deps.classifier = classifier;
     classifier.start((reply) => this.writeReplies([reply]));
+  }
+
+  /** Jobs posted to the classifier thread and not yet written back. */
+  jobsOnThread(): number {
+    return this.jobs.size;
   }
 
   stats(): PipelineCounters {
@@ -258,7 +277,7 @@ export class IngestPipeline {
    */
   settle(): void {
     // Bounded: a store that keeps refusing writes leaves the rest to the restart's recovery.
-    for (let resent = 0; resent < 3 && (this.jobs.size > 0 || this.resend.size > 0);) {
+    for (let resent = 0; resent < 3 && (this.jobs.size > 0 || this.waiting.size > 0);) {
       if (this.jobs.size === 0) {
         resent++;
         this.writeReplies([]);
@@ -347,7 +366,7 @@ export class IngestPipeline {
         const result = fn();
         counter.flushIfDue(clock.now());
         // Without the thread every event is decided in the transaction that stores it.
-        if (!this.onThread && this.jobs.size === 0)
+        if (!this.onThread && this.jobs.size === 0 && this.waiting.size === 0)
           this.classifiedSeq = Math.max(this.classifiedSeq, store.lastEventSeq());
         this.saveWatermark(false);
         return result;
@@ -437,7 +456,7 @@ export class IngestPipeline {
 
   /** Has a student's day decided: on the thread after this transaction, or here and now. */
   private classify(studentId: string, day: string, now: number): void {
-    if (this.onThread) this.touched.set(keyOf(studentId, day), [studentId, day]);
+    if (this.onThread) this.touched.set(keyOf(studentId, day), [studentId, day, now]);
     else this.decideHere(studentId, day, now);
   }
 
@@ -446,7 +465,11 @@ export class IngestPipeline {
    * decision for it still on the thread is superseded. Call inside a transaction.
    */
   private decideHere(studentId: string, day: string, now: number): Decided {
-    this.newestJob.delete(keyOf(studentId, day));
+    // This decision sees every stored event: one waiting or on the thread (perhaps made for an earlier now) is superseded.
+    const key = keyOf(studentId, day);
+    this.newestJob.delete(key);
+    this.waiting.delete(key);
+    this.touched.delete(key);
     const d = decideStudentDay(this.context(), studentId, day, now);
     for (const r of d.records)
       if (!this.deps.store.applyRecord(r, now))
@@ -475,15 +498,18 @@ export class IngestPipeline {
     return out;
   }
 
-  /** Waits while the thread holds too many jobs (the thread bounds how far classification may lag). */
+  /**
+   * Before a transaction: decides here what a dead or silent thread holds, and
+   * waits while too many students' days wait for it (that bounds how far
+   * classification may lag behind ingestion).
+   */
   private keepUp(): void {
-    if (this.jobs.size > 0 && !this.onThread) this.abandonJobs();
-    while (this.jobs.size >= MAX_JOBS_IN_FLIGHT) {
+    if (this.jobs.size === 0) return;
+    const oldest = this.jobs.values().next().value!;
+    if (!this.onThread || performance.now() - oldest.sentAt > THREAD_TIMEOUT_MS) return this.abandonJobs();
+    while (this.waiting.size >= MAX_WAITING_DAYS && this.jobs.size > 0) {
       const reply = this.deps.classifier!.waitForReply(THREAD_TIMEOUT_MS);
-      if (!reply) {
-        this.abandonJobs();
-        return;
-      }
+      if (!reply) return this.abandonJobs();
       this.writeReplies([reply, ...this.takeReplies()]);
     }
   }
@@ -508,8 +534,8 @@ export class IngestPipeline {
         { error: reply.error, students: job.keys.length },
         'classifier job failed; deciding here',
       );
-      for (const [studentId, day] of job.keys)
-        if (this.newestJob.get(keyOf(studentId, day)) === reply.id) this.decideHere(studentId, day, job.now);
+      for (const [studentId, day, now] of job.keys)
+        if (this.newestJob.get(keyOf(studentId, day)) === reply.id) this.decideHere(studentId, day, now);
     } else {
       for (const d of reply.decisions) {
         const key = keyOf(d.studentId, d.day);
@@ -534,23 +560,38 @@ export class IngestPipeline {
       this.classifiedSeq = Math.max(this.classifiedSeq, job.seq);
   }
 
-  /** After a commit: sends the students' days it touched (and any to send again) as one job. */
+  /**
+   * After a commit: the students' days it touched join those waiting, and, if
+   * the thread has room, the waiting ones go out as a job.
+   */
   private submitTouched(): void {
-    for (const [k, v] of this.resend) this.touched.set(k, v);
-    this.resend.clear();
-    if (this.touched.size === 0) return;
+    for (const [k, v] of this.touched) this.waiting.set(k, v);
+    this.touched.clear();
+    if (this.waiting.size === 0) return;
+    if (this.onThread) {
+      if (this.jobs.size >= MAX_JOBS_IN_FLIGHT) return;
+      // A checkpoint round waits to finish: the thread's snapshots would keep the WAL from starting over.
+      if (this.jobs.size > 0 && this.deps.classifier!.holding) return;
+    }
     const id = this.nextJobId++;
     const now = this.deps.clock.now();
-    const keys = [...this.touched.values()];
-    this.touched.clear();
-    for (const [studentId, day] of keys) this.newestJob.set(keyOf(studentId, day), id);
-    this.jobs.set(id, { keys, seq: this.deps.store.lastEventSeq(), now });
+    const keys: DayKey[] = [];
+    // Without a thread (it died) they are all decided here at once.
+    const most = this.onThread ? MAX_JOB_DAYS : Infinity;
+    for (const [k, v] of this.waiting) {
+      if (keys.length === most) break;
+      keys.push(v);
+      this.waiting.delete(k);
+      this.newestJob.set(k, id);
+    }
+    // Only a job that empties the waiting set covers every event stored so far.
+    const seq = this.waiting.size === 0 ? this.deps.store.lastEventSeq() : 0;
+    this.jobs.set(id, { keys, seq, now, sentAt: performance.now() });
     const classifier = this.deps.classifier;
     // The thread died between the transaction and now: the job is decided here.
     if (!classifier?.running) return this.abandonJobs();
     classifier.submit({
       id,
-      now,
       thresholds: this.deps.thresholds,
       faceFusion: this.deps.faceFusion ?? false,
       epoch: this.deps.store.cachesEpoch(),
@@ -564,11 +605,11 @@ export class IngestPipeline {
       const job = this.jobs.get(r.id);
       if (!job) continue;
       this.jobs.delete(r.id);
-      for (const [studentId, day] of job.keys) {
-        const key = keyOf(studentId, day);
+      for (const k of job.keys) {
+        const key = keyOf(k[0], k[1]);
         if (this.newestJob.get(key) === r.id) {
           this.newestJob.delete(key);
-          this.resend.set(key, [studentId, day]);
+          this.waiting.set(key, k);
         }
       }
     }
@@ -586,8 +627,8 @@ export class IngestPipeline {
     try {
       this.deps.store.tx(() => {
         for (const [id, job] of jobs)
-          for (const [studentId, day] of job.keys)
-            if (this.newestJob.get(keyOf(studentId, day)) === id) this.decideHere(studentId, day, job.now);
+          for (const [studentId, day, now] of job.keys)
+            if (this.newestJob.get(keyOf(studentId, day)) === id) this.decideHere(studentId, day, now);
         this.classifiedSeq = Math.max(this.classifiedSeq, ...jobs.map(([, j]) => j.seq));
       });
     } catch (err) {

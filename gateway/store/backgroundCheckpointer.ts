@@ -57,6 +57,11 @@ export class BackgroundCheckpointer {
     );
   }
 
+  /** A round left its tail for the main connection to copy (finishRound has not yet done it). */
+  tailPending(): boolean {
+    return Atomics.load(this.tailReady, 0) === 1;
+  }
+
   /** Between transactions on the main connection: copies the tail a worker round left, if it left one. */
   finishRound(db: Database.Database): void {
     if (Atomics.load(this.tailReady, 0) === 0 || db.inTransaction) return;
