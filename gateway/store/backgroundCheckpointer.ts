@@ -64,7 +64,7 @@ export class BackgroundCheckpointer {
 
   /** Between transactions on the main connection: copies the tail a worker round left, if it left one. */
   finishRound(db: Database.Database): void {
-    if (Atomics.load(this.tailReady, 0) === 0 || db.inTransaction) return;
+    if (!this.tailPending() || db.inTransaction) return;
     Atomics.store(this.tailReady, 0, 0);
     try {
       db.pragma('wal_checkpoint(PASSIVE)');
