@@ -2,7 +2,7 @@
 // in process, against a campus of 100,000 enrolled students on a real SQLite file.
 // Prints events/s, p50/p99 latency per event, peak RSS, and Bloom filter figures.
 // Time spent by the simulator itself (planning lectures, encoding frames) is not counted.
-//   npm run bench:ingest -- [--events 200000] [--students 100000] [--batch 1]
+//   npm run bench:ingest -- [--events 200000] [--students 100000] [--batch 10]
 //   npm run bench:ingest -- --rate 12000   (offered load: each round ingests what has arrived)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
     students: { type: 'string', default: '100000' },
-    batch: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '10' },
     rate: { type: 'string', default: '0' },
     inline: { type: 'boolean', default: false },
   },

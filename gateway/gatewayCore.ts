@@ -19,7 +19,8 @@ export class GatewayCore {
   readonly counter: UniqueCounter;
   readonly pipeline: IngestPipeline;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
-  private readonly classifier: ClassifierThread | undefined;
+  /** The classifier thread, when students' days are decided on one. */
+  readonly classifier: ClassifierThread | undefined;
   private rosterVersion: string | undefined;
   private timetableVersion: string | undefined;
 

@@ -241,7 +241,7 @@ export const configSchema = z.object({
         .int()
         .min(1)
         .max(1024)
-        .default(8)
+        .default(4)
         .describe("Page cache of the daemon's store connection, MiB (memory traded for ingest speed)"),
     })
     .prefault({}),

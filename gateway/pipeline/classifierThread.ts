@@ -98,6 +98,11 @@ export class ClassifierThread {
     return this.alive;
   }
 
+  /** Replies the thread has posted since it started, taken or not. */
+  posted(): number {
+    return Atomics.load(this.done, 0);
+  }
+
   submit(job: ClassifyJob): void {
     this.port!.postMessage(job);
   }

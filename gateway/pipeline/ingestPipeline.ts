@@ -118,12 +118,22 @@ interface Job {
 
 /**
  * Jobs on the classifier thread at most. Students' days touched meanwhile wait
- * (each once, however often touched) and go out with the next job, so a busy
+ * (each once, however often touched) and go out with the next jobs, so a busy
  * thread (a checkpoint round, say) delays classification, not ingestion.
  */
-const MAX_JOBS_IN_FLIGHT = 2;
-/** Students' days in one job at most (bounds the job and its reply in memory). */
-const MAX_JOB_DAYS = 100;
+const MAX_JOBS_IN_FLIGHT = 8;
+/**
+ * Students' days in one job at most. Small jobs keep each reply's writes
+ * short (about 15 µs a day): the transaction that writes one delays the swipes
+ * it carries by that much.
+ */
+const MAX_JOB_DAYS = 25;
+/**
+ * Replies written by one ingest transaction: while they hold fewer than this
+ * many days, or fewer than twice the transaction's inputs (so decisions are
+ * written faster than swipes touch days). The rest wait for the next transaction.
+ */
+const MIN_REPLY_DAYS = MAX_JOB_DAYS;
 /** Students' days waiting at most: beyond this the ingest path waits for the thread. */
 const MAX_WAITING_DAYS = 10_000;
 /** How long to wait for the classifier thread before deciding its jobs on the main thread. */
@@ -229,8 +239,9 @@ export class IngestPipeline {
   ingestMany(inputs: IngestInput[]): IngestResult[] {
     const { spool, counter } = this.deps;
     this.keepUp();
-    // Decisions already back from the thread are written by the same transaction as the new inputs.
-    const replies = this.takeReplies();
+    // Decisions already back from the thread are written by the same transaction as the new inputs
+    // (a bounded share of them, so a burst of replies does not hold up these inputs).
+    const replies = this.takeReplies(Math.max(MIN_REPLY_DAYS, 2 * inputs.length));
     let results: IngestResult[];
     try {
       results = this.inTx(replies, () => inputs.map((i) => this.ingestOne(i)));
@@ -359,6 +370,12 @@ export class IngestPipeline {
   private inTx<T>(replies: ClassifyReply[], fn: () => T): T {
     const { store, counter, clock } = this.deps;
     const mark = { classified: this.classifiedSeq, saved: this.savedSeq, at: this.savedAt };
+    // The jobs these replies answer (writing a reply forgets its job; a failed transaction needs them back).
+    const answered: [number, Job][] = [];
+    for (const r of replies) {
+      const job = this.jobs.get(r.id);
+      if (job) answered.push([r.id, job]);
+    }
     let out: T;
     try {
       out = store.tx(() => {
@@ -378,7 +395,7 @@ export class IngestPipeline {
       this.classifiedSeq = mark.classified;
       this.savedSeq = mark.saved;
       this.savedAt = mark.at;
-      this.requeue(replies);
+      this.requeue(answered);
       throw err;
     }
     this.submitTouched();
@@ -492,9 +509,15 @@ export class IngestPipeline {
 
   // ---- the classifier thread -----------------------------------------------------------
 
-  private takeReplies(): ClassifyReply[] {
+  /** Replies that have arrived, in order, until they hold `maxDays` students' days (the rest stay queued). */
+  private takeReplies(maxDays = Infinity): ClassifyReply[] {
     const out: ClassifyReply[] = [];
-    for (let r = this.deps.classifier?.take(); r; r = this.deps.classifier?.take()) out.push(r);
+    for (let days = 0; days < maxDays;) {
+      const r = this.deps.classifier?.take();
+      if (!r) break;
+      out.push(r);
+      days += 'decisions' in r ? r.decisions.length : MAX_JOB_DAYS;
+    }
     return out;
   }
 
@@ -561,17 +584,21 @@ export class IngestPipeline {
   }
 
   /**
-   * After a commit: the students' days it touched join those waiting, and, if
-   * the thread has room, the waiting ones go out as a job.
+   * After a commit: the students' days it touched join those waiting, and,
+   * while the thread has room, the waiting ones go out as jobs.
    */
   private submitTouched(): void {
     for (const [k, v] of this.touched) this.waiting.set(k, v);
     this.touched.clear();
-    if (this.waiting.size === 0) return;
+    while (this.waiting.size > 0 && this.submitJob());
+  }
+
+  /** Sends the next waiting students' days as a job; false when the thread has no room for one (or died). */
+  private submitJob(): boolean {
     if (this.onThread) {
-      if (this.jobs.size >= MAX_JOBS_IN_FLIGHT) return;
+      if (this.jobs.size >= MAX_JOBS_IN_FLIGHT) return false;
       // A checkpoint round waits to finish: the thread's snapshots would keep the WAL from starting over.
-      if (this.jobs.size > 0 && this.deps.classifier!.holding) return;
+      if (this.jobs.size > 0 && this.deps.classifier!.holding) return false;
     }
     const id = this.nextJobId++;
     const now = this.deps.clock.now();
@@ -589,7 +616,10 @@ export class IngestPipeline {
     this.jobs.set(id, { keys, seq, now, sentAt: performance.now() });
     const classifier = this.deps.classifier;
     // The thread died between the transaction and now: the job is decided here.
-    if (!classifier?.running) return this.abandonJobs();
+    if (!classifier?.running) {
+      this.abandonJobs();
+      return false;
+    }
     classifier.submit({
       id,
       thresholds: this.deps.thresholds,
@@ -597,20 +627,23 @@ export class IngestPipeline {
       epoch: this.deps.store.cachesEpoch(),
       keys,
     });
+    return true;
   }
 
-  /** Replies lost with a failed transaction: their students' days go out again. */
-  private requeue(replies: ClassifyReply[]): void {
-    for (const r of replies) {
-      const job = this.jobs.get(r.id);
-      if (!job) continue;
-      this.jobs.delete(r.id);
+  /**
+   * Replies lost with a failed transaction: their students' days go out again,
+   * unless a newer job holds them. (A day no job holds was written by the
+   * failed transaction, or decided here, perhaps by it too: sent again either way.)
+   */
+  private requeue(jobs: [id: number, job: Job][]): void {
+    for (const [id, job] of jobs) {
+      this.jobs.delete(id);
       for (const k of job.keys) {
         const key = keyOf(k[0], k[1]);
-        if (this.newestJob.get(key) === r.id) {
-          this.newestJob.delete(key);
-          this.waiting.set(key, k);
-        }
+        const holder = this.newestJob.get(key);
+        if (holder !== undefined && holder !== id) continue;
+        this.newestJob.delete(key);
+        if (!this.waiting.has(key)) this.waiting.set(key, k);
       }
     }
   }

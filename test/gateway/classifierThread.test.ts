@@ -7,8 +7,29 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { ManualClock } from '../../gateway/clock.ts';
+import type { GatewayCore } from '../../gateway/gatewayCore.ts';
+import { silentLogger } from '../../gateway/log.ts';
+import type { IngestInput } from '../../gateway/pipeline/ingestPipeline.ts';
+import { Spool } from '../../gateway/pipeline/spool.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { AFTER_DAY, decisions, ingestDay, openCore, plan } from './fixtures/campusRun.ts';
+
+/** Blocks until the classifier thread has posted a reply to every job sent to it (10 s at most). */
+function waitForThread(core: GatewayCore): void {
+  const until = Date.now() + 10_000;
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  while (core.classifier!.posted() < core.pipeline.jobsOnThread() && Date.now() < until)
+    Atomics.wait(sleep, 0, 0, 5);
+  assert.ok(core.classifier!.posted() >= core.pipeline.jobsOnThread(), 'thread answered every job');
+}
+/** Students' days with stored events. */
+const storedDays = (core: GatewayCore): number =>
+  core.store.db
+    .prepare(
+      'SELECT COUNT(*) FROM (SELECT DISTINCT student_id, day FROM events WHERE student_id IS NOT NULL)',
+    )
+    .pluck()
+    .get() as number;
 
 const dir = mkdtempSync(join(tmpdir(), 'hallgate-classifier-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +53,47 @@ describe('classifier thread', () => {
     const [inline, threaded] = results as [string[], string[]];
     assert.ok(inline.length > 300, `records: ${inline.length}`);
     assert.deepEqual(threaded, inline);
+  });
+
+  it('writes replies a bounded share at a time: a burst of decisions does not hold up the next swipe', async () => {
+    const clock = new ManualClock(AFTER_DAY);
+    const core = openCore(join(dir, 'bounded.db'), true, clock);
+    ingestDay(core, clock, 200, AFTER_DAY, 0, 200); // one transaction touching many students' days
+    const days = storedDays(core);
+    assert.ok(days > 100, `days: ${days}`);
+    waitForThread(core); // several jobs of 25 days answered, none written yet
+    assert.equal(core.pipeline.stats().decidedOnThread, 0);
+    ingestDay(core, clock, 1, AFTER_DAY, 200, 201);
+    // One swipe carries one reply's writes (25 days), not every reply that arrived.
+    assert.equal(core.pipeline.stats().decidedOnThread, 25);
+    core.pipeline.settle();
+    assert.equal(core.pipeline.stats().decidedOnThread, storedDays(core));
+    await core.close();
+  });
+
+  it('sends again the days whose decisions a failed transaction was writing', async () => {
+    const clock = new ManualClock(AFTER_DAY);
+    const core = openCore(join(dir, 'lost.db'), true, clock);
+    core.pipeline.attachSpool(new Spool<IngestInput>(join(dir, 'lost.jsonl'), silentLogger()));
+    ingestDay(core, clock, 200, AFTER_DAY, 0, 200);
+    waitForThread(core);
+    assert.ok(core.classifier!.posted() >= 1, 'replies waiting');
+    // The disk is full: the next transaction (50 swipes and the replies it writes) fails as a whole.
+    const pages = core.store.db.pragma('page_count', { simple: true }) as number;
+    core.store.db.pragma(`max_page_count = ${pages}`);
+    ingestDay(core, clock, 50, AFTER_DAY, 200, 250);
+    assert.equal(core.pipeline.stats().storeErrors, 1);
+    core.store.db.pragma('max_page_count = 1073741823');
+    assert.equal(core.pipeline.replaySpool(), 50);
+    core.pipeline.settle();
+
+    const refClock = new ManualClock(AFTER_DAY);
+    const ref = openCore(join(dir, 'lost-reference.db'), false, refClock);
+    ingestDay(ref, refClock, 50, AFTER_DAY, 0, 250);
+    assert.deepEqual(decisions(core), decisions(ref));
+    assert.equal(core.pipeline.stats().classifierFailures, 0);
+    await ref.close();
+    await core.close();
   });
 
   it('loses no decision to a crash: a restart decides the events the thread had not answered for', async () => {
