@@ -132,9 +132,8 @@ export class ClassifierThread {
     if (!w) return;
     this.worker = undefined;
     this.alive = false;
-    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     this.port?.postMessage('stop');
-    await exitWithin(w, exited, 2000);
+    await exitWithin(w, 2000);
     this.port?.close();
   }
 }

@@ -503,7 +503,7 @@ export class IngestPipeline {
   }
 
   /** Reclassifies one student's day and saves what changed. Call inside a transaction. */
-  reclassify(studentId: string, day: string, now: number): ChangedRecord[] {
+  private reclassify(studentId: string, day: string, now: number): ChangedRecord[] {
     return changedRecords(this.decideHere(studentId, day, now).applied);
   }
 
@@ -557,8 +557,7 @@ export class IngestPipeline {
         { error: reply.error, students: job.keys.length },
         'classifier job failed; deciding here',
       );
-      for (const [studentId, day, now] of job.keys)
-        if (this.newestJob.get(keyOf(studentId, day)) === reply.id) this.decideHere(studentId, day, now);
+      this.decideJobHere(reply.id, job);
     } else {
       for (const d of reply.decisions) {
         const key = keyOf(d.studentId, d.day);
@@ -659,9 +658,7 @@ export class IngestPipeline {
     );
     try {
       this.deps.store.tx(() => {
-        for (const [id, job] of jobs)
-          for (const [studentId, day, now] of job.keys)
-            if (this.newestJob.get(keyOf(studentId, day)) === id) this.decideHere(studentId, day, now);
+        for (const [id, job] of jobs) this.decideJobHere(id, job);
         this.classifiedSeq = Math.max(this.classifiedSeq, ...jobs.map(([, j]) => j.seq));
       });
     } catch (err) {
@@ -669,6 +666,12 @@ export class IngestPipeline {
       this.deps.log.error({ err }, 'deciding abandoned classifier jobs failed; a restart decides them');
     }
     this.announceDecided();
+  }
+
+  /** Decides here every day of job `id` that no newer job holds. Call inside a transaction. */
+  private decideJobHere(id: number, job: Job): void {
+    for (const [studentId, day, now] of job.keys)
+      if (this.newestJob.get(keyOf(studentId, day)) === id) this.decideHere(studentId, day, now);
   }
 
   /** Saves the classified mark if it moved and is due (or `force`). Call inside a transaction. */

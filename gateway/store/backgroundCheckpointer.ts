@@ -78,8 +78,7 @@ export class BackgroundCheckpointer {
     const w = this.worker;
     if (!w) return;
     this.worker = undefined;
-    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     w.postMessage('stop');
-    await exitWithin(w, exited, 2000);
+    await exitWithin(w, 2000);
   }
 }
