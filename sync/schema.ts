@@ -129,6 +129,8 @@ export const ackSchema = z.object({
   /** Items of an 'ok' batch that failed validation and went to the central dead-letter store. */
   deadLettered: z.array(seq).max(MAX_BATCH_ITEMS).optional(),
   reason: z.string().max(2000).optional(),
+  /** The aggregator's wall clock when it acknowledged (the gateway's clock-sanity check). */
+  at: epochMs.optional(),
 });
 export type Ack = z.infer<typeof ackSchema>;
 

@@ -3,6 +3,7 @@ import type { MqttClient } from 'mqtt';
 import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
+import { InFlightBatches, newBatchId, type InFlightBatch } from './inFlightBatches.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
 import { ackSchema, describeZodError, SCHEMA_VERSION, type Ack, type GatewayHealth } from './schema.ts';
 import { gatewayTopic } from './topics.ts';
@@ -47,21 +48,23 @@ export interface UplinkDeps {
   clock: Clock;
   /** Called for every heartbeat; a throwing callback is logged and reported as unknown devices. */
   health?: () => DeviceHealth;
+  /** Told the aggregator's time from every genuine ack (clock sanity, see clockSkew.ts). */
+  skew?: { observe(remoteAt: number, localAt: number): void };
 }
 
 export interface UplinkEvents {
   connected: [{ protocolVersion: number }];
   disconnected: [];
   acked: [{ batchId: string; deleted: number; deadLettered: number }];
+  /** An ack that names no batch in flight, or not all of its rows: nothing was changed. */
+  ackIgnored: [{ batchId: string; reason: string }];
 }
 
-interface InFlight {
-  batchId: string;
-  seqs: number[];
-  body: string;
-  sentAt: number;
-  attempts: number;
-  timeoutMs: number;
+export interface UplinkStats {
+  /** Acks that changed nothing: forged, stale (after a reconnect) or for another batch. */
+  acksIgnored: number;
+  /** Seqs named by applied acks that were not in the acked batch (ignored). */
+  foreignSeqsIgnored: number;
 }
 
 const DEFAULTS = {
@@ -93,7 +96,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     Pick<UplinkOptions, 'username' | 'password' | 'tls'>;
   private readonly log: Logger;
   private client: MqttClient | null = null;
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly inFlight = new InFlightBatches();
+  private readonly counters: UplinkStats = { acksIgnored: 0, foreignSeqsIgnored: 0 };
   private cursor = 0;
   private partialSince: number | null = null;
   private ready = false;
@@ -117,6 +121,10 @@ export class Uplink extends EventEmitter<UplinkEvents> {
 
   get inFlightBatches(): number {
     return this.inFlight.size;
+  }
+
+  stats(): UplinkStats {
+    return { ...this.counters };
   }
 
   /** Starts connecting in the background; resolves at once (the broker may be down). */
@@ -257,26 +265,27 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     this.pump();
   }
 
+  /** Applies an ack to the batch in flight it names, and to that batch's rows only. */
   private applyAck(ack: Ack): void {
-    const outbox = this.deps.outbox;
-    let deadLettered = 0;
-    let deleted = 0;
-    if (ack.status === 'rejected') {
-      deadLettered = outbox.deadLetter(
-        ack.seqs,
-        `rejected by aggregator: ${ack.reason ?? 'no reason given'}`,
-      );
-    } else {
-      const bad = new Set(ack.deadLettered ?? []);
-      if (bad.size > 0) {
-        deadLettered = outbox.deadLetter(
-          [...bad],
-          `items dead-lettered by aggregator: ${ack.reason ?? 'invalid item'}`,
-        );
-      }
-      deleted = outbox.acknowledge(bad.size > 0 ? ack.seqs.filter((s) => !bad.has(s)) : ack.seqs);
+    const match = this.inFlight.take(ack);
+    if (typeof match === 'string') {
+      this.counters.acksIgnored += 1;
+      this.log.warn({ batchId: ack.batchId, reason: match }, 'ack ignored');
+      this.safeEmit('ackIgnored', { batchId: ack.batchId, reason: match });
+      return;
     }
-    this.inFlight.delete(ack.batchId);
+    if (match.foreignSeqs > 0) {
+      this.counters.foreignSeqsIgnored += match.foreignSeqs;
+      this.log.warn({ batchId: ack.batchId, ignored: match.foreignSeqs }, 'ack named rows of no batch');
+    }
+    if (ack.at !== undefined) this.deps.skew?.observe(ack.at, this.deps.clock.now());
+    const outbox = this.deps.outbox;
+    const why =
+      ack.status === 'rejected'
+        ? `rejected by aggregator: ${ack.reason ?? 'no reason given'}`
+        : `items dead-lettered by aggregator: ${ack.reason ?? 'invalid item'}`;
+    const deadLettered = outbox.deadLetter(match.deadLetter, why);
+    const deleted = outbox.acknowledge(match.acknowledge);
     this.log.debug({ batchId: ack.batchId, deleted, deadLettered }, 'batch acknowledged');
     this.safeEmit('acked', { batchId: ack.batchId, deleted, deadLettered });
   }
@@ -299,7 +308,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
           break;
         }
         if (!full) {
-          const now = this.deps.clock.now();
+          const now = this.deps.clock.monotonic();
           this.partialSince ??= now;
           if (now - this.partialSince < this.o.lingerMs) break;
         }
@@ -317,7 +326,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   private send(client: MqttClient, rows: OutboxRow[]): void {
     const first = rows[0]!.seq;
     const last = rows[rows.length - 1]!.seq;
-    const batchId = `${this.o.gatewayId}-${first}-${last}`;
+    const batchId = newBatchId(this.o.gatewayId, first, last);
     const now = this.deps.clock.now();
     const items = rows.map(
       (r) =>
@@ -327,20 +336,20 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       `{"schemaVersion":${SCHEMA_VERSION},"gatewayId":${JSON.stringify(this.o.gatewayId)},` +
       `"site":${JSON.stringify(this.o.site)},"batchId":${JSON.stringify(batchId)},"sentAt":${now},` +
       `"items":[${items.join(',')}]}`;
-    const b: InFlight = {
+    const b: InFlightBatch = {
       batchId,
       seqs: rows.map((r) => r.seq),
       body,
-      sentAt: now,
+      sentAt: this.deps.clock.monotonic(),
       attempts: 1,
       timeoutMs: this.o.ackTimeoutMs,
     };
-    this.inFlight.set(batchId, b);
+    this.inFlight.add(b);
     this.publish(client, b);
   }
 
   private resendOverdue(client: MqttClient): void {
-    const now = this.deps.clock.now();
+    const now = this.deps.clock.monotonic();
     for (const b of this.inFlight.values()) {
       if (now - b.sentAt < b.timeoutMs) continue;
       b.attempts += 1;
@@ -354,7 +363,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     }
   }
 
-  private publish(client: MqttClient, b: InFlight): void {
+  private publish(client: MqttClient, b: InFlightBatch): void {
     client.publish(gatewayTopic(this.o.site, this.o.gatewayId, 'batch'), b.body, { qos: 1 }, (err) => {
       // A failed publish is resent on ack timeout or after the reconnect.
       if (err) this.log.debug({ err, batchId: b.batchId }, 'batch publish not confirmed');

@@ -179,7 +179,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       return;
     }
     const env = batchEnvelopeSchema.safeParse(json);
-    const loose = looseIdentity(json);
     let rejectReason: string | null = null;
     if (!env.success) {
       const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
@@ -191,19 +190,12 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       rejectReason = `batch claims ${env.data.site}/${env.data.gatewayId} but arrived on ${t.site}/${t.gatewayId}`;
     }
     if (rejectReason !== null || !env.success) {
+      // Never acked: seqs taken from a payload that is not a valid batch could name
+      // any gateway's rows. A real gateway keeps them and sends them again.
       this.stats_.malformedDropped += 1;
+      this.stats_.batchesRejected += 1;
       const reason = rejectReason ?? 'malformed batch';
-      const ok = await this.deadLetter(wholeBatchLetter(topic, t, loose?.batchId ?? null, reason, text, now));
-      if (ok && loose) {
-        this.stats_.batchesRejected += 1;
-        this.ack(t, {
-          schemaVersion: SCHEMA_VERSION,
-          batchId: loose.batchId,
-          seqs: loose.seqs,
-          status: 'rejected',
-          reason,
-        });
-      }
+      await this.deadLetter(wholeBatchLetter(topic, t, null, reason, text, now));
       return;
     }
 
@@ -352,9 +344,10 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
     }
   }
 
-  private ack(t: { site: string; gatewayId: string }, ack: Ack): void {
+  private ack(t: { site: string; gatewayId: string }, body: Omit<Ack, 'at'>): void {
     const client = this.client;
     if (!client) return;
+    const ack: Ack = { ...body, at: this.deps.clock.now() };
     // Not awaited: the PUBACK for it is read by the same packet loop that is waiting for us.
     client.publish(gatewayTopic(t.site, t.gatewayId, 'ack'), JSON.stringify(ack), { qos: 1 }, (err) => {
       if (err)
@@ -404,20 +397,6 @@ function wholeBatchLetter(
     payload,
     at,
   };
-}
-
-/** batchId and item seqs of something batch-shaped, to ack a rejected batch; null when not even that. */
-function looseIdentity(json: unknown): { batchId: string; seqs: number[] } | null {
-  if (json === null || typeof json !== 'object') return null;
-  const { batchId, items } = json as { batchId?: unknown; items?: unknown };
-  if (typeof batchId !== 'string' || batchId.length === 0 || batchId.length > 200 || !Array.isArray(items))
-    return null;
-  const seqs: number[] = [];
-  for (const it of items.slice(0, 10_000)) {
-    const s = (it as { seq?: unknown } | null)?.seq;
-    if (typeof s === 'number' && Number.isInteger(s) && s > 0) seqs.push(s);
-  }
-  return { batchId, seqs };
 }
 
 function safeStringify(v: unknown): string {
