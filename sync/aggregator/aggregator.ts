@@ -3,11 +3,9 @@ import { EventEmitter } from 'node:events';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Clock } from '../../gateway/clock.ts';
 import type { Logger } from '../../gateway/log.ts';
-import { decodeRegisters } from '../hllRegisters.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from '../mqttConnect.ts';
 import {
   batchEnvelopeSchema,
-  batchItemSchema,
   describeZodError,
   heartbeatSchema,
   SCHEMA_VERSION,
@@ -21,7 +19,8 @@ import {
   sharedFilter,
   type ParsedGatewayTopic,
 } from '../topics.ts';
-import type { CentralBatch, CentralStore, DeadLetterInput } from './centralStore.ts';
+import { itemLetter, sortBatch } from './batchItems.ts';
+import type { CentralBatch, CentralStore, DeadLetterInput, WriteOutcome } from './centralStore.ts';
 
 export interface AggregatorOptions {
   url: string;
@@ -199,76 +198,31 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       return;
     }
 
-    const batch: CentralBatch = {
-      site: t.site,
-      gatewayId: t.gatewayId,
-      batchId: env.data.batchId,
-      receivedAt: now,
-      events: [],
-      records: [],
-      invalid: [],
-      hll: [],
-      deadLetters: [],
-    };
-    const seqs: number[] = [];
-    const bad: number[] = [];
-    env.data.items.forEach((raw, index) => {
-      const parsed = batchItemSchema.safeParse(raw);
-      const rawSeq = (raw as { seq?: unknown } | null)?.seq;
-      const seq = typeof rawSeq === 'number' && Number.isInteger(rawSeq) && rawSeq > 0 ? rawSeq : null;
-      let reason: string | null = null;
-      if (!parsed.success) reason = `invalid item: ${describeZodError(parsed.error)}`;
-      else {
-        const item = parsed.data;
-        switch (item.kind) {
-          case 'event':
-            batch.events.push(item.payload);
-            break;
-          case 'record':
-            batch.records.push(item.payload);
-            break;
-          case 'invalid':
-            batch.invalid.push(item.payload);
-            break;
-          case 'hll':
-            try {
-              const registers = decodeRegisters(item.payload.registers);
-              batch.hll.push({
-                lectureId: item.payload.lectureId,
-                day: item.payload.day,
-                seq: item.seq,
-                registers,
-              });
-            } catch (err) {
-              reason = `invalid hll item: ${(err as Error).message}`;
-            }
-            break;
-        }
-      }
-      if (seq !== null) seqs.push(seq);
-      if (reason !== null) {
-        if (seq !== null) bad.push(seq);
-        batch.deadLetters.push({
-          key: `${t.site}/${t.gatewayId}/item/${seq ?? `${env.data.batchId}#${index}`}`,
-          site: t.site,
-          gatewayId: t.gatewayId,
-          topic,
-          batchId: env.data.batchId,
-          reason,
-          payload: safeStringify(raw),
-          at: now,
-        });
-      }
-    });
-
-    if (!(await this.writeWithRetry(batch, topic, text))) return;
-    const items = batch.events.length + batch.records.length + batch.invalid.length + batch.hll.length;
+    const sorted = sortBatch(env.data, t, topic, now);
+    const { batch, seqs, bad } = sorted;
+    const outcome = await this.writeWithRetry(batch, topic, text);
+    if (outcome === null) return;
+    // Items the store refused (another gateway owns what they name): dead-lettered here and
+    // reported in the ack, so the sender quarantines them; never acked as written.
+    for (const c of outcome.conflicts) {
+      const r = sorted.records[c.index]!;
+      const id = r.seq ?? `${batch.batchId}#record${c.index}`;
+      if (!(await this.deadLetter(itemLetter(t, topic, batch.batchId, id, c.reason, r.raw, now)))) return;
+      if (r.seq !== null) bad.push(r.seq);
+    }
+    const reasons = [...batch.deadLetters.map((d) => d.reason), ...outcome.conflicts.map((c) => c.reason)];
+    const items =
+      batch.events.length +
+      batch.records.length +
+      batch.invalid.length +
+      batch.hll.length -
+      outcome.conflicts.length;
     this.stats_.batchesWritten += 1;
     this.stats_.itemsWritten += items;
-    this.stats_.itemsDeadLettered += batch.deadLetters.length;
-    if (batch.deadLetters.length > 0) {
+    this.stats_.itemsDeadLettered += reasons.length;
+    if (reasons.length > 0) {
       this.log.error(
-        { batchId: batch.batchId, gatewayId: t.gatewayId, count: batch.deadLetters.length },
+        { batchId: batch.batchId, gatewayId: t.gatewayId, count: reasons.length },
         'batch items dead-lettered',
       );
     }
@@ -278,19 +232,20 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       batchId: batch.batchId,
       seqs,
       status: 'ok',
-      ...(bad.length > 0
-        ? { deadLettered: bad, reason: batch.deadLetters[0]?.reason ?? 'invalid item' }
-        : {}),
+      ...(bad.length > 0 ? { deadLettered: bad, reason: reasons[0] ?? 'invalid item' } : {}),
     });
   }
 
-  private async writeWithRetry(batch: CentralBatch, topic: string, text: string): Promise<boolean> {
+  private async writeWithRetry(
+    batch: CentralBatch,
+    topic: string,
+    text: string,
+  ): Promise<WriteOutcome | null> {
     const attempts = this.opts.writeAttempts ?? 3;
     let lastErr: unknown;
     for (let i = 1; i <= attempts; i++) {
       try {
-        await this.deps.store.writeBatch(batch);
-        return true;
+        return await this.deps.store.writeBatch(batch);
       } catch (err) {
         lastErr = err;
         this.log.warn({ err, batchId: batch.batchId, attempt: i }, 'central write failed');
@@ -310,7 +265,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       payload: text,
       at: this.deps.clock.now(),
     });
-    return false;
+    return null;
   }
 
   private async handleStatus(topic: string, t: ParsedGatewayTopic, payload: Buffer): Promise<void> {
@@ -397,14 +352,6 @@ function wholeBatchLetter(
     payload,
     at,
   };
-}
-
-function safeStringify(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? 'undefined';
-  } catch {
-    return String(v);
-  }
 }
 
 function sleep(ms: number): Promise<void> {

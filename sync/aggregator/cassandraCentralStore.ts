@@ -6,8 +6,12 @@ import { HallgateError } from '../../gateway/errors.ts';
 import type { Logger } from '../../gateway/log.ts';
 import { estimateCount, mergeRegisters } from '../hllRegisters.ts';
 import type { GatewayHealth, RecordPayload } from '../schema.ts';
+import { CassandraDeadLetters } from './cassandraDeadLetters.ts';
+import { CassandraSessionOwners } from './cassandraSessionOwners.ts';
 import {
+  DEFAULT_DEAD_LETTER_LIMITS,
   lectureOf,
+  sessionConflict,
   type CentralBatch,
   type CentralCounts,
   type CentralEvent,
@@ -15,9 +19,12 @@ import {
   type CentralRecord,
   type CentralStore,
   type DeadLetterInput,
+  type DeadLetterLimits,
   type DeadLetterRow,
   type GatewayStatusInput,
   type GatewayStatusRow,
+  type ItemConflict,
+  type WriteOutcome,
 } from './centralStore.ts';
 
 const { Client, types } = cassandra;
@@ -39,6 +46,8 @@ export interface CassandraStoreOptions {
   /** Most writes in flight at once from this aggregator (the driver's pool limits apply on top). */
   maxConcurrentWrites?: number;
   consistency?: 'localQuorum' | 'quorum' | 'localOne' | 'one' | 'all';
+  /** Dead-letter table bounds (default DEFAULT_DEAD_LETTER_LIMITS). */
+  deadLetters?: DeadLetterLimits;
 }
 
 /**
@@ -56,6 +65,8 @@ export class CassandraCentralStore implements CentralStore {
   private client: cassandra.Client | null = null;
   private readonly ks: string;
   private readonly log: Logger;
+  private readonly letters: CassandraDeadLetters;
+  private readonly owners: CassandraSessionOwners;
 
   constructor(
     private readonly opts: CassandraStoreOptions,
@@ -63,6 +74,15 @@ export class CassandraCentralStore implements CentralStore {
   ) {
     this.ks = opts.keyspace;
     this.log = log.child({ module: 'cassandra-store' });
+    const exec = (q: string, params: unknown[]) =>
+      this.c.execute(q, params, {
+        prepare: true,
+        consistency: this.consistency,
+        serialConsistency: types.consistencies.localSerial,
+        fetchSize: 5000,
+      });
+    this.letters = new CassandraDeadLetters(this.ks, exec, opts.deadLetters ?? DEFAULT_DEAD_LETTER_LIMITS);
+    this.owners = new CassandraSessionOwners(this.ks, exec);
   }
 
   private get c(): cassandra.Client {
@@ -147,9 +167,10 @@ export class CassandraCentralStore implements CentralStore {
     return applied;
   }
 
-  async writeBatch(b: CentralBatch): Promise<void> {
+  async writeBatch(b: CentralBatch): Promise<WriteOutcome> {
     const ks = this.ks;
     const writes: [string, unknown[]][] = [];
+    const conflicts: ItemConflict[] = [];
     const received = new Date(b.receivedAt);
     for (const e of b.events) {
       const day = types.LocalDate.fromString(e.day);
@@ -179,7 +200,16 @@ export class CassandraCentralStore implements CentralStore {
         ]);
       }
     }
-    for (const r of b.records) {
+    for (const [index, r] of b.records.entries()) {
+      const owner = await this.owners.claim(r.sessionId, b.site, b.gatewayId);
+      if (owner.site !== b.site || owner.gatewayId !== b.gatewayId) {
+        conflicts.push({
+          kind: 'record',
+          index,
+          reason: sessionConflict(r.sessionId, owner.site, owner.gatewayId),
+        });
+        continue;
+      }
       const stamp = recordTimestamp(r);
       const day = types.LocalDate.fromString(r.day);
       const rest = [
@@ -237,6 +267,7 @@ export class CassandraCentralStore implements CentralStore {
     }
     await this.runConcurrently(writes);
     for (const dl of b.deadLetters) await this.writeDeadLetter(dl);
+    return { conflicts };
   }
 
   private async runConcurrently(writes: [string, unknown[]][]): Promise<void> {
@@ -251,18 +282,8 @@ export class CassandraCentralStore implements CentralStore {
     await Promise.all(Array.from({ length: Math.min(limit, writes.length) }, worker));
   }
 
-  async writeDeadLetter(dl: DeadLetterInput): Promise<void> {
-    const ks = this.ks;
-    const old = await this.c.execute(`SELECT attempts FROM ${ks}.dead_letters WHERE key = ?`, [dl.key], {
-      prepare: true,
-      consistency: this.consistency,
-    });
-    const attempts = ((old.first()?.['attempts'] as number | null | undefined) ?? 0) + 1;
-    await this.c.execute(
-      `INSERT INTO ${ks}.dead_letters (key, site, gateway_id, topic, batch_id, reason, payload, at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [dl.key, dl.site, dl.gatewayId, dl.topic, dl.batchId, dl.reason, dl.payload, new Date(dl.at), attempts],
-      { prepare: true, consistency: this.consistency },
-    );
+  writeDeadLetter(dl: DeadLetterInput): Promise<void> {
+    return this.letters.put(dl);
   }
 
   async writeGatewayStatus(s: GatewayStatusInput): Promise<void> {
@@ -404,21 +425,12 @@ export class CassandraCentralStore implements CentralStore {
       .sort((a, b) => (a.site + '\0' + a.gatewayId < b.site + '\0' + b.gatewayId ? -1 : 1));
   }
 
-  async deadLetters(): Promise<DeadLetterRow[]> {
-    const rows = await this.select(`SELECT * FROM ${this.ks}.dead_letters`, []);
-    return rows
-      .map((r) => ({
-        key: r['key'] as string,
-        site: (r['site'] as string | null) ?? null,
-        gatewayId: (r['gateway_id'] as string | null) ?? null,
-        topic: r['topic'] as string,
-        batchId: (r['batch_id'] as string | null) ?? null,
-        reason: r['reason'] as string,
-        payload: r['payload'] as string,
-        at: (r['at'] as Date).getTime(),
-        attempts: r['attempts'] as number,
-      }))
-      .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  deadLetters(): Promise<DeadLetterRow[]> {
+    return this.letters.list();
+  }
+
+  droppedDeadLetters(): Promise<number> {
+    return this.letters.dropped();
   }
 
   /** Exact counts by full scans: for tests and small deployments, not for a large cluster. */

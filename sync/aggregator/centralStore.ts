@@ -2,9 +2,14 @@ import type { EventPayload, GatewayHealth, InvalidPayload, RecordPayload } from 
 
 /**
  * The central store behind the aggregator. Every write is idempotent (keys
- * carry the event id, the record's (student, session) with its version, the
- * sketch's (lecture, day, gateway)) and durable when its promise resolves:
- * the aggregator acknowledges a batch only after `writeBatch` resolved.
+ * carry the sending gateway and its event id, the record's (student, session)
+ * with its version, the sketch's (lecture, day, gateway)). Items are bound to their sender: event ids are unique per
+ * (site, gateway), and a session belongs to the first gateway that sent a
+ * record of it; another gateway's record for it is a conflict (not written,
+ * returned to the aggregator, which dead-letters it and reports it in the ack).
+ * Dead letters keep a bounded prefix of the payload with its sha256 and size,
+ * and the table is capped (oldest dropped first, counted). Writes are durable
+ * when their promise resolves: the aggregator acknowledges a batch only after `writeBatch` resolved.
  * Two implementations pass one contract suite (test/sync/centralStore.contract.ts):
  * SqliteCentralStore (embedded default) and CassandraCentralStore (production).
  */
@@ -22,6 +27,33 @@ export interface CentralHll {
   /** Outbox seq of the sketch at its gateway: a later sketch of one gateway has a higher seq. */
   seq: number;
   registers: Uint8Array;
+}
+
+/** Bounds of the dead-letter table. */
+export interface DeadLetterLimits {
+  /** Most rows kept; beyond it the oldest (by `at`) are dropped and counted. */
+  maxRows: number;
+  /** Most bytes of a payload kept (a UTF-8 prefix); its sha256 and full size are kept too. */
+  maxPayloadBytes: number;
+}
+
+export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = { maxRows: 10_000, maxPayloadBytes: 4096 };
+
+/** An item of a batch the store refused because another gateway owns what it names. */
+export interface ItemConflict {
+  kind: 'record';
+  /** Index in the batch's `records`. */
+  index: number;
+  reason: string;
+}
+
+/** Why a record was refused: its session belongs to another gateway. */
+export function sessionConflict(sessionId: string, site: string, gatewayId: string): string {
+  return `conflict: session ${sessionId} belongs to ${site}/${gatewayId}`;
+}
+
+export interface WriteOutcome {
+  conflicts: ItemConflict[];
 }
 
 export interface DeadLetterInput {
@@ -85,6 +117,10 @@ export interface GatewayStatusRow {
 
 export interface DeadLetterRow extends DeadLetterInput {
   attempts: number;
+  /** Size in bytes (UTF-8) of the whole payload; `payload` holds at most a bounded prefix of it. */
+  payloadBytes: number;
+  /** sha256 (hex) of the whole payload. */
+  payloadSha256: string;
 }
 
 export interface CentralCounts {
@@ -99,7 +135,8 @@ export interface CentralStore {
   start(): Promise<void>;
   stop(): Promise<void>;
 
-  writeBatch(batch: CentralBatch): Promise<void>;
+  /** Writes every item it accepts; items that conflict with another gateway's are returned, not written. */
+  writeBatch(batch: CentralBatch): Promise<WriteOutcome>;
   writeDeadLetter(dl: DeadLetterInput): Promise<void>;
   writeGatewayStatus(s: GatewayStatusInput): Promise<void>;
 
@@ -126,6 +163,8 @@ export interface CentralStore {
   mergedSketch(lectureId: string, day: string): Promise<Uint8Array | null>;
   gatewayStatuses(): Promise<GatewayStatusRow[]>;
   deadLetters(): Promise<DeadLetterRow[]>;
+  /** Dead letters dropped by the row cap since the store was created. */
+  droppedDeadLetters(): Promise<number>;
   /** Exact row counts (events, distinct (student, session) records, invalid attempts, dead letters). */
   counts(): Promise<CentralCounts>;
 }

@@ -5,6 +5,7 @@ import { HallgateError } from '../../gateway/errors.ts';
 import { estimateCount, mergeRegisters } from '../hllRegisters.ts';
 import type { GatewayHealth } from '../schema.ts';
 import {
+  DEFAULT_DEAD_LETTER_LIMITS,
   lectureOf,
   type CentralBatch,
   type CentralCounts,
@@ -13,10 +14,16 @@ import {
   type CentralRecord,
   type CentralStore,
   type DeadLetterInput,
+  type DeadLetterLimits,
   type DeadLetterRow,
   type GatewayStatusInput,
   type GatewayStatusRow,
+  sessionConflict,
+  type ItemConflict,
+  type WriteOutcome,
 } from './centralStore.ts';
+import { SqliteDeadLetters } from './sqliteDeadLetters.ts';
+import { OWNERSHIP_MIGRATION } from './sqliteOwnershipMigration.ts';
 
 /** Versioned schema of the central SQLite store; applied in order, each once. */
 const MIGRATIONS: { name: string; sql: string }[] = [
@@ -117,6 +124,7 @@ CREATE TABLE dead_letters (
     name: '002_records_by_day',
     sql: 'CREATE INDEX records_by_day ON records (day, session_id, student_id);',
   },
+  OWNERSHIP_MIGRATION,
 ];
 
 interface EventRow {
@@ -176,8 +184,17 @@ interface InvalidRow {
 export class SqliteCentralStore implements CentralStore {
   readonly kind = 'sqlite' as const;
   private db: Database | null = null;
+  private letters: SqliteDeadLetters | null = null;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly limits: DeadLetterLimits = DEFAULT_DEAD_LETTER_LIMITS,
+  ) {}
+
+  private get dl(): SqliteDeadLetters {
+    this.letters ??= new SqliteDeadLetters(this.d, this.limits);
+    return this.letters;
+  }
 
   private get d(): Database {
     if (!this.db) throw new HallgateError('STORE_NOT_STARTED', 'central store not started');
@@ -208,6 +225,7 @@ export class SqliteCentralStore implements CentralStore {
         })();
       }
       this.db = db;
+      this.dl.backfill();
     });
   }
 
@@ -215,16 +233,20 @@ export class SqliteCentralStore implements CentralStore {
     return attempt(() => {
       this.db?.close();
       this.db = null;
+      this.letters = null;
     });
   }
 
-  writeBatch(b: CentralBatch): Promise<void> {
+  writeBatch(b: CentralBatch): Promise<WriteOutcome> {
     return attempt(() => {
       const d = this.d;
+      const conflicts: ItemConflict[] = [];
+      const owner = d.prepare('SELECT site, gateway_id FROM session_owners WHERE session_id = ?');
+      const own = d.prepare('INSERT INTO session_owners (session_id, site, gateway_id) VALUES (?, ?, ?)');
       const insEvent = d.prepare(
         `INSERT INTO events (event_id, lecture_id, day, ts, student_id, source, raw_id, gate_id, hall_id, direction,
            confidence, track_id, attributed, site, gateway_id, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, gateway_id, event_id) DO NOTHING`,
       );
       const upRecord = d.prepare(
         `INSERT INTO records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
@@ -240,7 +262,7 @@ export class SqliteCentralStore implements CentralStore {
       );
       const insInvalid = d.prepare(
         `INSERT INTO invalid_attempts (event_id, reason, raw_id, gate_id, hall_id, ts, day, site, gateway_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, gateway_id, event_id) DO NOTHING`,
       );
       const getHll = d.prepare(
         'SELECT seq, registers FROM hll_sketches WHERE lecture_id = ? AND day = ? AND site = ? AND gateway_id = ?',
@@ -270,7 +292,17 @@ export class SqliteCentralStore implements CentralStore {
             b.receivedAt,
           );
         }
-        for (const r of b.records) {
+        for (const [index, r] of b.records.entries()) {
+          const o = owner.get(r.sessionId) as { site: string; gateway_id: string } | undefined;
+          if (!o) own.run(r.sessionId, b.site, b.gatewayId);
+          else if (o.site !== b.site || o.gateway_id !== b.gatewayId) {
+            conflicts.push({
+              kind: 'record',
+              index,
+              reason: sessionConflict(r.sessionId, o.site, o.gateway_id),
+            });
+            continue;
+          }
           upRecord.run(
             r.studentId,
             r.sessionId,
@@ -307,22 +339,14 @@ export class SqliteCentralStore implements CentralStore {
             Buffer.from(regs),
           );
         }
-        for (const dl of b.deadLetters) this.putDeadLetter(dl);
+        for (const dl of b.deadLetters) this.dl.put(dl);
       })();
+      return { conflicts };
     });
   }
 
   writeDeadLetter(dl: DeadLetterInput): Promise<void> {
-    return attempt(() => this.putDeadLetter(dl));
-  }
-
-  private putDeadLetter(dl: DeadLetterInput): void {
-    this.d
-      .prepare(
-        `INSERT INTO dead_letters (key, site, gateway_id, topic, batch_id, reason, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1, reason = excluded.reason, at = excluded.at`,
-      )
-      .run(dl.key, dl.site, dl.gatewayId, dl.topic, dl.batchId, dl.reason, dl.payload, dl.at);
+    return attempt(() => this.d.transaction(() => this.dl.put(dl))());
   }
 
   writeGatewayStatus(s: GatewayStatusInput): Promise<void> {
@@ -351,7 +375,9 @@ export class SqliteCentralStore implements CentralStore {
     return attempt(() =>
       (
         this.d
-          .prepare('SELECT * FROM events WHERE lecture_id = ? AND day = ? ORDER BY ts, student_id, event_id')
+          .prepare(
+            'SELECT * FROM events WHERE lecture_id = ? AND day = ? ORDER BY ts, student_id, event_id, gateway_id',
+          )
           .all(lectureId, day) as EventRow[]
       ).map(toEvent),
     );
@@ -361,7 +387,9 @@ export class SqliteCentralStore implements CentralStore {
     return attempt(() =>
       (
         this.d
-          .prepare('SELECT * FROM events WHERE student_id = ? AND day = ? ORDER BY ts, lecture_id, event_id')
+          .prepare(
+            'SELECT * FROM events WHERE student_id = ? AND day = ? ORDER BY ts, lecture_id, event_id, gateway_id',
+          )
           .all(studentId, day) as EventRow[]
       ).map(toEvent),
     );
@@ -401,7 +429,7 @@ export class SqliteCentralStore implements CentralStore {
     return attempt(() =>
       (
         this.d
-          .prepare('SELECT * FROM invalid_attempts WHERE day = ? ORDER BY ts, event_id')
+          .prepare('SELECT * FROM invalid_attempts WHERE day = ? ORDER BY ts, event_id, gateway_id')
           .all(day) as InvalidRow[]
       ).map(toInvalid),
     );
@@ -411,7 +439,9 @@ export class SqliteCentralStore implements CentralStore {
     return attempt(() =>
       (
         this.d
-          .prepare('SELECT * FROM invalid_attempts WHERE gate_id = ? AND day = ? ORDER BY ts, event_id')
+          .prepare(
+            'SELECT * FROM invalid_attempts WHERE gate_id = ? AND day = ? ORDER BY ts, event_id, gateway_id',
+          )
           .all(gateId, day) as InvalidRow[]
       ).map(toInvalid),
     );
@@ -457,31 +487,11 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   deadLetters(): Promise<DeadLetterRow[]> {
-    return attempt(() =>
-      (
-        this.d.prepare('SELECT * FROM dead_letters ORDER BY at, key').all() as {
-          key: string;
-          site: string | null;
-          gateway_id: string | null;
-          topic: string;
-          batch_id: string | null;
-          reason: string;
-          payload: string;
-          at: number;
-          attempts: number;
-        }[]
-      ).map((r) => ({
-        key: r.key,
-        site: r.site,
-        gatewayId: r.gateway_id,
-        topic: r.topic,
-        batchId: r.batch_id,
-        reason: r.reason,
-        payload: r.payload,
-        at: r.at,
-        attempts: r.attempts,
-      })),
-    );
+    return attempt(() => this.dl.list());
+  }
+
+  droppedDeadLetters(): Promise<number> {
+    return attempt(() => this.dl.dropped());
   }
 
   counts(): Promise<CentralCounts> {

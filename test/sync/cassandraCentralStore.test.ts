@@ -17,7 +17,7 @@ const skip =
 
 centralStoreContract(
   'cassandra',
-  async () => {
+  async (limits) => {
     const keyspace = `hallgate_test_${randomBytes(4).toString('hex')}`;
     const creds =
       process.env.CASSANDRA_USERNAME !== undefined
@@ -30,6 +30,7 @@ centralStoreContract(
         keyspace,
         replication: "{'class': 'SimpleStrategy', 'replication_factor': 1}",
         consistency: 'one',
+        ...(limits ? { deadLetters: limits } : {}),
         ...creds,
       },
       silentLogger(),

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { centralStoreContract } from './centralStore.contract.ts';
 
-centralStoreContract('sqlite', async () => {
+centralStoreContract('sqlite', async (limits) => {
   const dir = mkdtempSync(join(tmpdir(), 'hallgate-central-'));
-  const store = new SqliteCentralStore(join(dir, 'central.db'));
+  const store = new SqliteCentralStore(join(dir, 'central.db'), limits);
   await store.start();
   return {
     store,
