@@ -38,7 +38,7 @@ export function cameraService(
   let source: FfmpegFrameSource | undefined;
   let recognizer: FaceRecognizer | undefined;
   let lastFrames = 0;
-  let lastAt = clock.now();
+  let lastAt = clock.monotonic();
 
   /** Students enrolled in the sessions running in this hall now (searched first). */
   const candidates = (): ReadonlySet<string> | undefined => {
@@ -100,7 +100,7 @@ export function cameraService(
   const health = (): CameraHealth | null => {
     if (!source) return null;
     const s = source.stats();
-    const now = clock.now();
+    const now = clock.monotonic();
     const fps = now > lastAt ? ((s.framesOut - lastFrames) * 1000) / (now - lastAt) : 0;
     lastFrames = s.framesOut;
     lastAt = now;

@@ -1,6 +1,7 @@
 import { join, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
+import { ClockSanity } from './clockSanity.ts';
 import type { Config, ReaderConfig } from './config/schema.ts';
 import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
@@ -29,7 +30,7 @@ export interface DaemonParts {
     ingest: (input: IngestInput) => void,
   ) => { service: Service; health: () => CameraHealth | null } | null;
   /** Extra services started after the readers and camera (the uplink), built with the core. */
-  services?: (core: GatewayCore, health: () => Health) => Service[];
+  services?: (core: GatewayCore, health: () => Health, clockSanity: ClockSanity) => Service[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -41,13 +42,17 @@ export interface DaemonParts {
  */
 export class Daemon {
   core!: GatewayCore;
+  /** Is the wall clock trusted? Fed by the uplink's acks; checked for jumps at every sweep. */
+  readonly clockSanity: ClockSanity;
   private readers: BadgeReader[] = [];
   private services: Service[] = [];
   private cameraHealth: (() => CameraHealth | null) | undefined;
   private readerStates: Record<string, ReaderState> = {};
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastSweepAt: number | null = null;
-  private lastStatsAt = 0;
+  /** Monotonic time of the last counters line. */
+  private lastStatsAt: number | null = null;
+  private heldSweepLogged = false;
   private readonly notifier: SystemdNotifier;
   private readonly startedAt: number;
   private pending: IngestInput[] = [];
@@ -56,11 +61,17 @@ export class Daemon {
   constructor(private readonly parts: DaemonParts) {
     this.notifier = new SystemdNotifier(parts.log.child({ module: 'systemd' }), parts.env);
     this.startedAt = parts.clock.now();
+    this.clockSanity = new ClockSanity(
+      parts.clock,
+      parts.cfg.clock.maxSkewSec * 1000,
+      parts.log.child({ module: 'clock' }),
+    );
   }
 
   async start(): Promise<void> {
     const { cfg, clock, log } = this.parts;
     this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
+    this.core.pipeline.setClockSuspect(() => this.clockSanity.suspect);
     const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
     this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
 
@@ -88,7 +99,7 @@ export class Daemon {
     this.cameraHealth = camera?.health;
     this.services = [
       ...(camera ? [camera.service] : []),
-      ...(this.parts.services?.(this.core, () => this.health()) ?? []),
+      ...(this.parts.services?.(this.core, () => this.health(), this.clockSanity) ?? []),
     ];
     for (const s of this.services) {
       log.info({ service: s.name }, 'starting service');
@@ -130,20 +141,34 @@ export class Daemon {
     }
   }
 
-  /** Finalises sessions that ended since the last sweep, picks up roster changes, replays the spool. */
+  /**
+   * Finalises sessions that ended since the last sweep, picks up roster changes,
+   * replays the spool. On a suspect clock (a jump, or skew to the aggregator)
+   * nothing is finalised and `last_sweep` stays: the sessions are finalised
+   * once the clock is trusted again, not on a wrong 'now'.
+   */
   sweep(): void {
     const { clock, log } = this.parts;
     const now = clock.now();
     try {
       this.core.refreshRosterIfChanged();
       this.core.pipeline.replaySpool();
-      const since = Number(this.core.store.getMeta('last_sweep') ?? now - 24 * 3600_000);
-      const changed = this.core.pipeline.finaliseEnded(since, now);
-      this.core.store.setMeta('last_sweep', String(now));
-      if (changed > 0) log.info({ changed }, 'ended sessions finalised');
+      this.clockSanity.checkJump();
+      if (this.clockSanity.suspect) {
+        if (!this.heldSweepLogged)
+          log.warn({ clock: this.clockSanity.health() }, 'clock suspect: ended sessions are not finalised');
+        this.heldSweepLogged = true;
+      } else {
+        this.heldSweepLogged = false;
+        const since = Number(this.core.store.getMeta('last_sweep') ?? now - 24 * 3600_000);
+        const changed = this.core.pipeline.finaliseEnded(since, now);
+        this.core.store.setMeta('last_sweep', String(now));
+        if (changed > 0) log.info({ changed }, 'ended sessions finalised');
+      }
       this.lastSweepAt = now;
-      if (now - this.lastStatsAt >= 60_000) {
-        this.lastStatsAt = now;
+      const mono = clock.monotonic();
+      if (this.lastStatsAt === null || mono - this.lastStatsAt >= 60_000) {
+        this.lastStatsAt = mono;
         const readers = Object.fromEntries(this.readers.map((r) => [r.readerId, r.stats()]));
         log.info({ pipeline: this.core.pipeline.stats(), readers, health: this.health() }, 'counters');
       }
@@ -166,6 +191,8 @@ export class Daemon {
       diskFreeMb: diskFreeMb(this.parts.cfg.store.path),
       spooled: st.spooled - st.replayed,
       lastSweepAt: this.lastSweepAt,
+      clock: this.clockSanity.health(),
+      degraded: this.clockSanity.suspect,
     };
   }
 

@@ -1,5 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { ClockHealth } from './clockSanity.ts';
 import type { ReaderState } from './serial/badgeReader.ts';
 import type { LocalStore } from './store/localStore.ts';
 
@@ -13,6 +14,10 @@ export interface Health {
   diskFreeMb: number | null;
   spooled: number;
   lastSweepAt: number | null;
+  /** Clock sanity (issue 12 §10). */
+  clock: ClockHealth;
+  /** True when something needs attention (today: a suspect clock). */
+  degraded: boolean;
 }
 
 export const VERSION = '0.1.0';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.ts';
+import type { ClockSanity } from './clockSanity.ts';
 import type { Config } from './config/schema.ts';
 import { Daemon, type Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
@@ -14,6 +15,7 @@ export type ServiceFactory = (
   health: () => Health,
   log: Logger,
   clock: Clock,
+  clockSanity?: ClockSanity,
 ) => Service[];
 
 /**
@@ -48,6 +50,6 @@ export function buildDaemon(
         { logger: rlog, clock },
       ),
     makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest),
-    services: (core, health) => extra.flatMap((f) => f(cfg, core, health, log, clock)),
+    services: (core, health, sanity) => extra.flatMap((f) => f(cfg, core, health, log, clock, sanity)),
   });
 }

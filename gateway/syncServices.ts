@@ -5,6 +5,7 @@ import { Outbox } from '../sync/outbox.ts';
 import type { ConfigData, ConfigMessage } from '../sync/schema.ts';
 import { Uplink } from '../sync/uplink.ts';
 import type { Clock } from './clock.ts';
+import type { ClockSanity } from './clockSanity.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
@@ -55,6 +56,7 @@ export function syncServices(
   health: () => Health,
   log: Logger,
   clock: Clock,
+  clockSanity?: ClockSanity,
 ): Service[] {
   if (!cfg.mqtt.enabled) return [];
   const common = {
@@ -82,6 +84,7 @@ export function syncServices(
       outbox,
       log: log.child({ module: 'uplink' }),
       clock,
+      ...(clockSanity ? { skew: clockSanity } : {}),
       health: () => {
         const h = health();
         return {

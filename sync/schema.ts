@@ -33,6 +33,8 @@ export const eventPayloadSchema = z.object({
   trackId: z.string().max(200).optional(),
   /** Lecture (the id the HLL sketches use) the gateway attributed the event to; absent or null: none. */
   lectureId: id.nullable().optional(),
+  /** The gateway's clock was suspect when the event was stored (issue 12 §10): its ts may be off. */
+  clockSuspect: z.boolean().optional(),
 });
 
 const interval = z.object({ from: epochMs, to: epochMs });

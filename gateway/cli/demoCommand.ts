@@ -106,6 +106,8 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
         diskFreeMb: null,
         spooled: 0,
         lastSweepAt: clock.now(),
+        clock: { suspect: false, skewMs: null, reason: null },
+        degraded: false,
       });
       for (const s of syncServices(cfg, core, health, log, systemClock)) {
         await s.start();

@@ -284,6 +284,18 @@ export const configSchema = z.object({
       sweepSec: z.number().int().positive().default(30).describe('How often ended sessions are finalised'),
     })
     .prefault({}),
+  clock: z
+    .object({
+      maxSkewSec: z
+        .number()
+        .int()
+        .positive()
+        .default(120)
+        .describe(
+          "Largest trusted difference to the aggregator's clock, and largest wall-clock step; beyond it events are flagged clock_suspect, health is degraded and sessions are not finalised",
+        ),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

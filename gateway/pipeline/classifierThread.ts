@@ -116,12 +116,12 @@ export class ClassifierThread {
 
   /** Blocks (at most `timeoutMs`) until a reply is available; returns it, or undefined on timeout. */
   waitForReply(timeoutMs: number): ClassifyReply | undefined {
-    const until = Date.now() + timeoutMs;
+    const until = performance.now() + timeoutMs;
     for (;;) {
       const seen = Atomics.load(this.done, 0);
       const r = this.take();
       if (r || !this.alive) return r;
-      const left = until - Date.now();
+      const left = Math.ceil(until - performance.now());
       if (left <= 0) return undefined;
       Atomics.wait(this.done, 0, seen, left);
     }

@@ -192,6 +192,8 @@ export class IngestPipeline {
   private savedSeq = 0;
   private savedAt = -Infinity;
 
+  private clockSuspect: () => boolean = () => false;
+
   constructor(private readonly deps: PipelineDeps) {
     this.events = new SafeEmitter(deps.log);
   }
@@ -204,6 +206,11 @@ export class IngestPipeline {
   /** New thresholds (a configuration version from the site); the next classification uses them. */
   setThresholds(t: Thresholds): void {
     this.deps.thresholds = t;
+  }
+
+  /** Asked for every stored event: is the wall clock suspect? (Its events are then flagged clock_suspect.) */
+  setClockSuspect(suspect: () => boolean): void {
+    this.clockSuspect = suspect;
   }
 
   /** Sets where inputs wait when the store refuses writes. */
@@ -442,7 +449,7 @@ export class IngestPipeline {
       event.ts,
       this.deps.thresholds.sessionToleranceSec * 1000,
     );
-    if (!store.insertEvent(event, now, lectureId)) {
+    if (!store.insertEvent(event, now, lectureId, this.clockSuspect())) {
       this.counters.duplicates++;
       return { kind: 'duplicate', event };
     }

@@ -534,7 +534,12 @@ export class LocalStore {
    * Appends a raw event (and its outbox row, naming the lecture it belongs to
    * when known); false when the event id was already stored.
    */
-  insertEvent(ev: IdentityEvent, receivedAt: number, lectureId: string | null = null): boolean {
+  insertEvent(
+    ev: IdentityEvent,
+    receivedAt: number,
+    lectureId: string | null = null,
+    clockSuspect = false,
+  ): boolean {
     const day = utcDay(ev.ts);
     const info = this.stmts.insertEvent.run(
       ev.eventId,
@@ -552,7 +557,10 @@ export class LocalStore {
     );
     if (info.changes === 0) return false;
     this.lastSeq = Number(info.lastInsertRowid);
-    this.stmts.outbox.run('event', JSON.stringify({ ...ev, day, lectureId }), receivedAt);
+    // Stored all the same on a suspect clock (issue 12 §10), flagged here and in the synced payload.
+    if (clockSuspect) this.db.prepare('UPDATE events SET clock_suspect = 1 WHERE seq = ?').run(this.lastSeq);
+    const payload = clockSuspect ? { ...ev, day, lectureId, clockSuspect } : { ...ev, day, lectureId };
+    this.stmts.outbox.run('event', JSON.stringify(payload), receivedAt);
     return true;
   }
   /** The sequence number of the last event this connection stored (0: none yet). */
