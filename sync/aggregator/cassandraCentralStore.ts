@@ -186,16 +186,17 @@ export class CassandraCentralStore implements CentralStore {
         b.site,
         b.gatewayId,
         received,
+        e.clockSuspect === true,
       ];
       writes.push([
         `INSERT INTO ${ks}.events_by_lecture_day (lecture_id, day, ts, student_id, event_id, source, raw_id, gate_id, hall_id,
-           direction, confidence, track_id, site, gateway_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           direction, confidence, track_id, site, gateway_id, received_at, clock_suspect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [lectureOf(e), day, ts, e.studentId ?? '', e.eventId, ...common],
       ]);
       if (e.studentId !== null) {
         writes.push([
           `INSERT INTO ${ks}.events_by_student_day (student_id, day, ts, lecture_id, event_id, source, raw_id, gate_id, hall_id,
-             direction, confidence, track_id, site, gateway_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             direction, confidence, track_id, site, gateway_id, received_at, clock_suspect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [e.studentId, day, ts, lectureOf(e), e.eventId, ...common],
         ]);
       }
@@ -492,6 +493,7 @@ function toEvent(r: Row): CentralEvent {
     day: dayStr(r['day']),
     ...(r['confidence'] != null ? { confidence: r['confidence'] as number } : {}),
     ...(r['track_id'] != null ? { trackId: r['track_id'] as string } : {}),
+    ...(r['clock_suspect'] === true ? { clockSuspect: true } : {}),
     lectureId: r['lecture_id'] as string,
     site: r['site'] as string,
     gatewayId: r['gateway_id'] as string,

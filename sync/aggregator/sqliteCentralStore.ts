@@ -141,6 +141,7 @@ interface EventRow {
   confidence: number | null;
   track_id: string | null;
   attributed: number;
+  clock_suspect: number;
   site: string;
   gateway_id: string;
 }
@@ -245,8 +246,8 @@ export class SqliteCentralStore implements CentralStore {
       const own = d.prepare('INSERT INTO session_owners (session_id, site, gateway_id) VALUES (?, ?, ?)');
       const insEvent = d.prepare(
         `INSERT INTO events (event_id, lecture_id, day, ts, student_id, source, raw_id, gate_id, hall_id, direction,
-           confidence, track_id, attributed, site, gateway_id, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, gateway_id, event_id) DO NOTHING`,
+           confidence, track_id, attributed, site, gateway_id, received_at, clock_suspect)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, gateway_id, event_id) DO NOTHING`,
       );
       const upRecord = d.prepare(
         `INSERT INTO records (student_id, session_id, course_id, hall_id, day, version, status, minutes_present,
@@ -290,6 +291,7 @@ export class SqliteCentralStore implements CentralStore {
             b.site,
             b.gatewayId,
             b.receivedAt,
+            e.clockSuspect === true ? 1 : 0,
           );
         }
         for (const [index, r] of b.records.entries()) {
@@ -528,6 +530,7 @@ function toEvent(r: EventRow): CentralEvent {
     day: r.day,
     ...(r.confidence !== null ? { confidence: r.confidence } : {}),
     ...(r.track_id !== null ? { trackId: r.track_id } : {}),
+    ...(r.clock_suspect === 1 ? { clockSuspect: true } : {}),
     lectureId: r.lecture_id,
     site: r.site,
     gatewayId: r.gateway_id,

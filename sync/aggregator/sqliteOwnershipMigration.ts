@@ -1,7 +1,8 @@
 /**
  * Migration 003 of the central SQLite store (issue 12 §5, §6): events and
  * invalid attempts keyed by their sender (site, gateway, event id), the owner
- * of each session (the first gateway that sent a record of it), the
+ * of each session (the first gateway that sent a record of it), the events'
+ * clock_suspect flag (§10), the
  * dead-letter size columns, and a counter of dead letters dropped by the cap.
  */
 export const OWNERSHIP_MIGRATION = {
@@ -24,10 +25,11 @@ CREATE TABLE events_by_sender (
   site        TEXT NOT NULL,
   gateway_id  TEXT NOT NULL,
   received_at INTEGER NOT NULL,
+  clock_suspect INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (site, gateway_id, event_id)
 );
 INSERT INTO events_by_sender SELECT event_id, lecture_id, day, ts, student_id, source, raw_id, gate_id, hall_id,
-  direction, confidence, track_id, attributed, site, gateway_id, received_at FROM events;
+  direction, confidence, track_id, attributed, site, gateway_id, received_at, 0 FROM events;
 DROP TABLE events;
 ALTER TABLE events_by_sender RENAME TO events;
 CREATE INDEX events_by_lecture_day ON events (lecture_id, day, ts);

@@ -292,6 +292,31 @@ export function centralStoreContract(
       ]);
     });
 
+    it('keeps the clock_suspect flag of an event stored on a suspect clock', async () => {
+      const day = '2025-06-04';
+      const at = Date.UTC(2025, 5, 4, 9);
+      await store.writeBatch(
+        batch({
+          events: [
+            event({ eventId: 'cs-1', ts: at, day, lectureId: 'CS777', clockSuspect: true }),
+            event({ eventId: 'cs-2', ts: at + 1, day, lectureId: 'CS777' }),
+          ],
+        }),
+      );
+      const got = await store.eventsByLectureDay('CS777', day);
+      assert.deepEqual(
+        got.map((e) => [e.eventId, e.clockSuspect]),
+        [
+          ['cs-1', true],
+          ['cs-2', undefined],
+        ],
+      );
+      assert.deepEqual(
+        (await store.eventsByStudentDay('S1', day)).map((e) => e.clockSuspect),
+        [true, undefined],
+      );
+    });
+
     it("rejects a record for a session another gateway owns; the owner's records are kept", async () => {
       const sessionId = 'EE400-2025-06-03';
       const rec = (over: Parameters<typeof record>[0]) =>
