@@ -65,7 +65,7 @@ export class ClockSanity {
       this.jumpReason = `wall clock jumped ${step > 0 ? 'forward' : 'back'} by ${Math.round(Math.abs(step) / 1000)} s`;
       this.log.error(
         { stepMs: step },
-        `${this.jumpReason}: events are flagged clock_suspect and sessions are not finalised until an aggregator ack confirms the clock`,
+        `${this.jumpReason}: events are flagged clock_suspect and sessions are not finalised until an aggregator ack confirms the clock (or the daemon restarts)`,
       );
       this.reported = true;
     }

@@ -90,6 +90,7 @@ export function syncServices(
         return {
           readerConnected: Object.values(h.readers).some((s) => s === 'open'),
           cameraFps: h.camera?.fps ?? null,
+          clock: h.clock,
         };
       },
     },

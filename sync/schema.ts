@@ -159,6 +159,10 @@ export const healthSchema = z.object({
   diskLow: z.boolean(),
   inFlightBatches: z.number().int().nonnegative(),
   version: z.string().max(100),
+  /** The gateway's wall clock is suspect (issue 12 §10); absent from older gateways. */
+  clockSuspect: z.boolean().optional(),
+  /** Gateway clock minus the aggregator's at the last ack (ms); null before the first. */
+  clockSkewMs: z.number().nullable().optional(),
 });
 export type GatewayHealth = z.infer<typeof healthSchema>;
 

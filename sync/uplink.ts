@@ -40,6 +40,8 @@ export interface UplinkOptions {
 export interface DeviceHealth {
   readerConnected: boolean;
   cameraFps: number | null;
+  /** Clock sanity (see gateway/clockSanity.ts), when the daemon tracks it. */
+  clock?: { suspect: boolean; skewMs: number | null };
 }
 
 export interface UplinkDeps {
@@ -213,6 +215,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       diskLow: s.diskLow,
       inFlightBatches: this.inFlight.size,
       version: this.o.version,
+      ...(devices.clock ? { clockSuspect: devices.clock.suspect, clockSkewMs: devices.clock.skewMs } : {}),
     };
   }
 

@@ -101,8 +101,22 @@ describe('uplink resends on a monotonic clock (real mosquitto, no aggregator)', 
       { log: silentLogger(), clock: systemClock },
     );
     const uplink = new Uplink(
-      { url: broker.url, site: 'campus', gatewayId: 'gw-s', version: 't', lingerMs: 0, pollMs: 20 },
-      { outbox, log: silentLogger(), clock: systemClock, skew: sanity },
+      {
+        url: broker.url,
+        site: 'campus',
+        gatewayId: 'gw-s',
+        version: 't',
+        lingerMs: 0,
+        pollMs: 20,
+        heartbeatSec: 1,
+      },
+      {
+        outbox,
+        log: silentLogger(),
+        clock: systemClock,
+        skew: sanity,
+        health: () => ({ readerConnected: true, cameraFps: null, clock: sanity.health() }),
+      },
     );
     try {
       await waitFor(() => ready, 'aggregator subscribed', 60_000);
@@ -115,6 +129,15 @@ describe('uplink resends on a monotonic clock (real mosquitto, no aggregator)', 
       // local minus remote: about -600 s (the ack's transit and this test's own time are far below 60 s)
       assert.ok(h.skewMs !== null && h.skewMs < -540_000 && h.skewMs > -660_000, `skew ${h.skewMs}`);
       assert.match(h.reason ?? '', /differs from the aggregator's/);
+      // The heartbeat tells the centre.
+      await waitFor(
+        async () =>
+          (await store.gatewayStatuses()).some(
+            (g) => g.gatewayId === 'gw-s' && g.health?.clockSuspect === true,
+          ),
+        'a heartbeat reporting the suspect clock',
+        60_000,
+      );
     } finally {
       await uplink.stop();
       await agg.stop();
