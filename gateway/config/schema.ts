@@ -217,6 +217,22 @@ export const aggregatorSchema = z.object({
       password: z.string().optional(),
     })
     .prefault({}),
+  deadLetters: z
+    .object({
+      maxRows: z
+        .number()
+        .int()
+        .positive()
+        .default(10_000)
+        .describe('Most central dead letters kept; the oldest are dropped first and counted'),
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .min(256)
+        .default(4096)
+        .describe("Bytes of a bad payload kept centrally (with the whole payload's sha256 and size)"),
+    })
+    .prefault({}),
 });
 
 export const configSchema = z.object({

@@ -11,7 +11,7 @@ import { SqliteCentralStore } from './sqliteCentralStore.ts';
 export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralStore {
   switch (cfg.store) {
     case 'sqlite':
-      return new SqliteCentralStore(cfg.sqlitePath);
+      return new SqliteCentralStore(cfg.sqlitePath, cfg.deadLetters);
     case 'cassandra':
       return new CassandraCentralStore(
         {
@@ -20,6 +20,7 @@ export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralS
           keyspace: cfg.cassandra.keyspace,
           ...(cfg.cassandra.username !== undefined ? { username: cfg.cassandra.username } : {}),
           ...(cfg.cassandra.password !== undefined ? { password: cfg.cassandra.password } : {}),
+          deadLetters: cfg.deadLetters,
         },
         log,
       );
