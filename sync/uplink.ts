@@ -100,6 +100,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   private client: MqttClient | null = null;
   private readonly inFlight = new InFlightBatches();
   private readonly counters: UplinkStats = { acksIgnored: 0, foreignSeqsIgnored: 0 };
+  private ignoredLoggedAt: number | null = null;
   private cursor = 0;
   private partialSince: number | null = null;
   private ready = false;
@@ -273,7 +274,12 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     const match = this.inFlight.take(ack);
     if (typeof match === 'string') {
       this.counters.acksIgnored += 1;
-      this.log.warn({ batchId: ack.batchId, reason: match }, 'ack ignored');
+      // At most one line a minute: anyone who may publish on the ack topic could flood the log.
+      const t = this.deps.clock.monotonic();
+      if (this.ignoredLoggedAt === null || t - this.ignoredLoggedAt >= 60_000) {
+        this.ignoredLoggedAt = t;
+        this.log.warn({ reason: match, acksIgnored: this.counters.acksIgnored }, 'ack ignored');
+      }
       this.safeEmit('ackIgnored', { batchId: ack.batchId, reason: match });
       return;
     }
