@@ -161,7 +161,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       return `${local} | central: ${c.events} events, ${c.records} records, ${c.invalid} invalid; outbox ${core.store.counts().outbox}`;
     };
 
-    const started = Date.now();
+    const started = performance.now();
     let stopped = false;
     const onSignal = (): void => {
       stopped = true;
@@ -171,11 +171,11 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     let lastSummary = started;
     while (!stopped && !hall.done) {
       await new Promise((r) => setTimeout(r, 50));
-      const frac = Math.min(1, (Date.now() - started) / (duration * 1000));
+      const frac = Math.min(1, (performance.now() - started) / (duration * 1000));
       hall.step(first + frac * (last - first));
-      if (Date.now() - lastSummary >= 5000) {
+      if (performance.now() - lastSummary >= 5000) {
         console.log(await summaryLine());
-        lastSummary = Date.now();
+        lastSummary = performance.now();
       }
     }
     process.removeListener('SIGINT', onSignal);
@@ -183,8 +183,8 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     core.pipeline.settle(); // the classifier thread's last decisions written (and queued for sync)
     if (central) {
       // Let the uplink drain what is queued (bounded wait), so the central side shows it all.
-      const until = Date.now() + 15_000;
-      while (core.store.counts().outbox > 0 && Date.now() < until && !stopped)
+      const until = performance.now() + 15_000;
+      while (core.store.counts().outbox > 0 && performance.now() < until && !stopped)
         await new Promise((r) => setTimeout(r, 100));
     }
     console.log(`\n${await summaryLine()}\n`);

@@ -150,18 +150,18 @@ output (one of):
     core.rebuildBloom();
     const hall = new SimulatedHall({ pipeline: core.pipeline, clock, plan, until: end });
     const rate = values.rate === undefined ? 0 : num('rate');
-    const t0 = Date.now();
+    const t0 = performance.now();
     if (rate === 0) hall.step(end);
     else {
       for (let i = 0; i < plan.length; i++) {
-        const wait = t0 + (i * 1000) / rate - Date.now();
+        const wait = t0 + (i * 1000) / rate - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         hall.step(plan[i]!.ts);
       }
       hall.step(end);
     }
     core.pipeline.settle(); // every swipe classified and written before the figures
-    const secs = (Date.now() - t0) / 1000;
+    const secs = (performance.now() - t0) / 1000;
     const st = core.pipeline.stats();
     const by = new Map<string, number>();
     for (const r of core.store.listRecords({ day })) by.set(r.status, (by.get(r.status) ?? 0) + 1);

@@ -26,14 +26,14 @@ export function frameOf(uid: string, protocol: 'em4100' | 'line'): Buffer {
 export async function feedSerial(plan: PlannedSwipe[], o: SerialFeederOptions): Promise<number> {
   const port = new SerialPort({ path: o.path, baudRate: o.baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  const started = Date.now();
+  const started = performance.now();
   let written = 0;
   try {
     for (const [i, swipe] of plan.entries()) {
       if (o.shouldStop?.()) break;
       if (o.rate > 0) {
         const due = started + (i * 1000) / o.rate;
-        const wait = due - Date.now();
+        const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       await new Promise<void>((resolve, reject) => {
