@@ -19,7 +19,7 @@ export class Spool<T> {
 
   put(items: T[]): void {
     try {
-      appendFileSync(this.path, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+      appendFileSync(this.path, items.map((i) => JSON.stringify(i)).join('\n') + '\n', { mode: 0o600 });
     } catch (err) {
       this.log.error(
         { err, spool: this.path, items: items.length },
