@@ -6,6 +6,7 @@ import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
 import { Spool } from './pipeline/spool.ts';
+import { NoiseQuarantine } from './serial/noiseQuarantine.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
 import type { CameraHealth } from './cameraService.ts';
@@ -51,6 +52,7 @@ export class Daemon {
   private readonly notifier: SystemdNotifier;
   private readonly startedAt: number;
   private pending: IngestInput[] = [];
+  private quarantine: NoiseQuarantine | undefined;
   private flushScheduled = false;
 
   constructor(private readonly parts: DaemonParts) {
@@ -64,6 +66,8 @@ export class Daemon {
     const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
     this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
 
+    const quarantine = new NoiseQuarantine(this.core.store, log.child({ module: 'deadLetters' }));
+    this.quarantine = quarantine;
     for (const rc of cfg.readers) {
       const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
       const gate = { gateId: rc.gateId, hallId: cfg.gateway.hallId, direction: rc.direction };
@@ -71,15 +75,12 @@ export class Daemon {
       reader.on('state', (s) => {
         this.readerStates[rc.id] = s.state;
       });
-      reader.on('swipe', (s) => this.enqueue({ kind: 'swipe', uid: s.uid, ts: s.ts, gate }));
-      // Garbage on the line is counted by the reader and quarantined here for inspection.
-      reader.on('badFrame', (b) => {
-        try {
-          this.core.store.deadLetter(`serial:${b.readerId}`, b.reason, b.bytes, clock.now());
-        } catch (err) {
-          log.warn({ err }, 'cannot dead-letter a bad frame');
-        }
+      reader.on('swipe', (s) => {
+        quarantine.endRun(s.readerId);
+        this.enqueue({ kind: 'swipe', uid: s.uid, ts: s.ts, gate });
       });
+      // Garbage on the line is counted by the reader and quarantined in runs, written in batches.
+      reader.on('badFrame', (b) => quarantine.add(b, clock.now()));
       this.readers.push(reader);
     }
     for (const r of this.readers) await r.start();
@@ -181,6 +182,7 @@ export class Daemon {
       }
     }
     for (const r of [...this.readers].reverse()) await r.stop();
+    this.quarantine?.flush();
     this.flush();
     await this.core.close();
     log.info('gateway stopped');
