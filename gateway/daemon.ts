@@ -7,6 +7,7 @@ import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
 import { Spool } from './pipeline/spool.ts';
 import { NoiseQuarantine } from './serial/noiseQuarantine.ts';
+import { recoveredFlag } from './store/recoverStore.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
 import type { CameraHealth } from './cameraService.ts';
@@ -167,6 +168,7 @@ export class Daemon {
       diskFreeMb: diskFreeMb(this.parts.cfg.store.path),
       spooled: st.spooled - st.replayed,
       lastSweepAt: this.lastSweepAt,
+      storeRecovered: recoveredFlag(this.core.store),
     };
   }
 

@@ -4,7 +4,8 @@ import type { Config } from './config/schema.ts';
 import { ClassifierThread } from './pipeline/classifierThread.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
 import { BackgroundCheckpointer } from './store/backgroundCheckpointer.ts';
-import { LocalStore } from './store/localStore.ts';
+import type { LocalStore } from './store/localStore.ts';
+import { openCheckedStore } from './store/recoverStore.ts';
 import { RosterBloom } from './validation/rosterBloom.ts';
 import { UniqueCounter } from './validation/uniqueCounter.ts';
 
@@ -30,7 +31,7 @@ export class GatewayCore {
     private readonly log: Logger,
     opts: { faceFusion?: boolean } = {},
   ) {
-    this.store = LocalStore.open(cfg.store.path, clock.now());
+    this.store = openCheckedStore(cfg.store.path, clock.now(), log.child({ module: 'store' })).store;
     this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
     if (cfg.store.path !== ':memory:') {
       // Checkpoints (and their fsyncs) move to a worker thread; the main connection copies the short

@@ -13,6 +13,8 @@ export interface Health {
   diskFreeMb: number | null;
   spooled: number;
   lastSweepAt: number | null;
+  /** Set when the store was found damaged at start and the daemon runs on a fresh one (see recoverStore.ts). */
+  storeRecovered?: { at: number; movedTo: string } | null;
 }
 
 export const VERSION = '0.1.0';
