@@ -54,6 +54,7 @@ export class Daemon {
   private readonly startedAt: number;
   private pending: IngestInput[] = [];
   private quarantine: NoiseQuarantine | undefined;
+  private spool: Spool<IngestInput> | undefined;
   private flushScheduled = false;
 
   constructor(private readonly parts: DaemonParts) {
@@ -64,8 +65,16 @@ export class Daemon {
   async start(): Promise<void> {
     const { cfg, clock, log } = this.parts;
     this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
-    const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
-    this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
+    // Reserved in full now, so swipes can wait in it when the disk is full later (docs/storeSafety.md).
+    this.spool = new Spool<IngestInput>(
+      join(dirname(cfg.store.path), 'ingest.spool'),
+      log.child({ module: 'spool' }),
+      {
+        capacityBytes: cfg.store.spoolMb * 1024 * 1024,
+      },
+    );
+    this.spool.open();
+    this.core.pipeline.attachSpool(this.spool);
 
     const quarantine = new NoiseQuarantine(this.core.store, log.child({ module: 'deadLetters' }));
     this.quarantine = quarantine;
@@ -187,6 +196,7 @@ export class Daemon {
     this.quarantine?.flush();
     this.flush();
     await this.core.close();
+    this.spool?.close();
     log.info('gateway stopped');
   }
 }

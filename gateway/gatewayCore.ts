@@ -63,7 +63,14 @@ export class GatewayCore {
       faceFusion: opts.faceFusion ?? cfg.camera.enabled,
     });
     this.rebuildBloom();
-    this.pipeline.recoverUnclassified();
+    try {
+      this.pipeline.recoverUnclassified();
+    } catch (err) {
+      log.warn(
+        { module: 'pipeline', error: (err as Error).message },
+        'unclassified events not decided yet (tried again later)',
+      );
+    }
     this.restoreSketches();
     if (this.checkpointer && cfg.pipeline.classifierThread) {
       // One background thread: it decides students' days and runs the checkpoint rounds.
@@ -83,8 +90,23 @@ export class GatewayCore {
     let n = 0;
     for (const p of this.store.presentSince(since)) if (this.counter.add(p.courseId, p.day, p.studentId)) n++;
     if (n > 0) {
+      // A store that refuses writes (disk full) must not stop the start: the sketches are written with the next swipe.
+      if (this.flushSketches('sketches not saved at start'))
+        this.log.info(
+          { module: 'validation', restored: n },
+          'unique-attendee sketches restored from records',
+        );
+    }
+  }
+
+  /** Writes the unique-attendee sketches; false (logged) if the store refuses. */
+  private flushSketches(what: string): boolean {
+    try {
       this.store.tx(() => this.counter.flush(this.clock.now()));
-      this.log.info({ module: 'validation', restored: n }, 'unique-attendee sketches restored from records');
+      return true;
+    } catch (err) {
+      this.log.warn({ module: 'validation', error: (err as Error).message }, what);
+      return false;
     }
   }
 
@@ -114,7 +136,7 @@ export class GatewayCore {
   async close(): Promise<void> {
     this.pipeline.settle();
     await this.classifier?.stop();
-    this.store.tx(() => this.counter.flush(this.clock.now()));
+    this.flushSketches('sketches not saved at stop (restored from the records at the next start)');
     await this.checkpointer?.stop();
     this.store.close();
   }

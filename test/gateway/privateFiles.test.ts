@@ -63,11 +63,15 @@ describe('private by default (umask 022)', () => {
   });
 
   it('the spool file is 0600', () => {
-    const p = join(dir, 'spooldir', 'ingest-spool.jsonl');
+    const p = join(dir, 'spooldir', 'ingest.spool');
     LocalStore.open(join(dir, 'spooldir', 'hallgate.db'), 0).close();
-    const spool = new Spool<{ a: number }>(p, createLogger({ level: 'silent' }));
+    const spool = new Spool<{ a: number }>(p, createLogger({ level: 'silent' }), {
+      capacityBytes: 64 * 1024,
+    });
+    spool.open();
     spool.put([{ a: 1 }]);
     assert.equal(mode(p), '600');
+    spool.close();
   });
 
   it('no file of `hallgate demo --keep DIR` is readable by group or others', async () => {
