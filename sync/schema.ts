@@ -155,6 +155,8 @@ export const healthSchema = z.object({
   diskLow: z.boolean(),
   inFlightBatches: z.number().int().nonnegative(),
   version: z.string().max(100),
+  /** The gateway found its store damaged at start and runs on a fresh one (gateway/store/recoverStore.ts). */
+  storeRecovered: z.boolean().optional(),
 });
 export type GatewayHealth = z.infer<typeof healthSchema>;
 

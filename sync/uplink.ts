@@ -39,6 +39,8 @@ export interface UplinkOptions {
 export interface DeviceHealth {
   readerConnected: boolean;
   cameraFps: number | null;
+  /** The store was found damaged at start (moved aside, salvaged); reported in every heartbeat. */
+  storeRecovered?: boolean;
 }
 
 export interface UplinkDeps {
@@ -205,6 +207,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       diskLow: s.diskLow,
       inFlightBatches: this.inFlight.size,
       version: this.o.version,
+      ...(devices.storeRecovered ? { storeRecovered: true } : {}),
     };
   }
 

@@ -12,7 +12,12 @@ import {
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { systemClock } from '../../gateway/clock.ts';
 import { createLogger } from '../../gateway/log.ts';
+import { LocalStore } from '../../gateway/store/localStore.ts';
+import { Outbox } from '../../sync/outbox.ts';
+import { healthSchema } from '../../sync/schema.ts';
+import { Uplink } from '../../sync/uplink.ts';
 import { Prng } from '../../gateway/simulate/prng.ts';
 import {
   openCheckedStore,
@@ -167,5 +172,30 @@ describe('a damaged store is handled, not a crash loop', () => {
     assert.equal(await exited2, 0);
     assert.ok(!/store was damaged/.test(again.output()));
     assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 1);
+  });
+});
+
+describe('the MQTT heartbeat reports a recovered store', () => {
+  it('Uplink.health() carries storeRecovered, and the heartbeat schema keeps it', () => {
+    const dir = tempDir();
+    const store = LocalStore.open(join(dir, 'hb.db'), 0);
+    const outbox = new Outbox(
+      store.db,
+      { maxRows: 100, minDiskFreeBytes: 0 },
+      { log: silent, clock: systemClock },
+    );
+    const health = (storeRecovered: boolean) =>
+      new Uplink(
+        { url: 'mqtt://127.0.0.1:1', site: 'site', gatewayId: 'gw', version: 'test' },
+        {
+          outbox,
+          log: silent,
+          clock: systemClock,
+          health: () => ({ readerConnected: true, cameraFps: null, storeRecovered }),
+        },
+      ).health();
+    assert.equal(healthSchema.parse(health(true)).storeRecovered, true);
+    assert.equal(healthSchema.parse(health(false)).storeRecovered, undefined);
+    store.close();
   });
 });
