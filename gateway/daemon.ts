@@ -73,7 +73,7 @@ export class Daemon {
         capacityBytes: cfg.store.spoolMb * 1024 * 1024,
       },
     );
-    this.spool.open();
+    if (cfg.store.path !== ':memory:') this.spool.open(); // an in-memory store spools to memory only
     this.core.pipeline.attachSpool(this.spool);
 
     const quarantine = new NoiseQuarantine(this.core.store, log.child({ module: 'deadLetters' }));
