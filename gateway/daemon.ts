@@ -6,6 +6,7 @@ import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
 import { Spool } from './pipeline/spool.ts';
+import { adoptLegacySpool } from './pipeline/legacySpool.ts';
 import { NoiseQuarantine } from './serial/noiseQuarantine.ts';
 import { recoveredFlag } from './store/recoverStore.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
@@ -65,16 +66,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { cfg, clock, log } = this.parts;
     this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
-    // Reserved in full now, so swipes can wait in it when the disk is full later (docs/storeSafety.md).
-    this.spool = new Spool<IngestInput>(
-      join(dirname(cfg.store.path), 'ingest.spool'),
-      log.child({ module: 'spool' }),
-      {
-        capacityBytes: cfg.store.spoolMb * 1024 * 1024,
-      },
-    );
-    if (cfg.store.path !== ':memory:') this.spool.open(); // an in-memory store spools to memory only
-    this.core.pipeline.attachSpool(this.spool);
+    this.core.pipeline.attachSpool(this.openSpool());
 
     const quarantine = new NoiseQuarantine(this.core.store, log.child({ module: 'deadLetters' }));
     this.quarantine = quarantine;
@@ -119,6 +111,24 @@ export class Daemon {
       },
       'gateway running',
     );
+  }
+
+  /**
+   * The spool beside the store, reserved in full now so that swipes can wait in it when the disk is
+   * full later (docs/storeSafety.md); an in-memory store spools to memory only.
+   */
+  private openSpool(): Spool<IngestInput> {
+    const { cfg, log } = this.parts;
+    const slog = log.child({ module: 'spool' });
+    const dir = dirname(cfg.store.path);
+    this.spool = new Spool<IngestInput>(join(dir, 'ingest.spool'), slog, {
+      capacityBytes: cfg.store.spoolMb * 1024 * 1024,
+    });
+    if (cfg.store.path !== ':memory:') {
+      this.spool.open();
+      adoptLegacySpool(dir, this.spool, slog);
+    }
+    return this.spool;
   }
 
   /** Swipes arriving in one tick are ingested together, in one transaction. */

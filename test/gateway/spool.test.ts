@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { openSync, closeSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { adoptLegacySpool } from '../../gateway/pipeline/legacySpool.ts';
 import { Spool } from '../../gateway/pipeline/spool.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -113,5 +114,29 @@ describe('spool file', () => {
     const last = lines.at(-1)!;
     assert.match(last.msg, /could not be kept/);
     assert.equal(last.lost, s.droppedCount() - droppedAtDrain);
+  });
+});
+
+describe('spool of an earlier version', () => {
+  it('its JSON lines are moved into the spool file at start, and the old files removed', () => {
+    const d = join(dir, `legacy${n++}`);
+    mkdirSync(d);
+    writeFileSync(join(d, 'ingest-spool.jsonl.draining'), '{"i":1}\n{"i":2}\n');
+    writeFileSync(join(d, 'ingest-spool.jsonl'), '{"i":3}\n{"i":\n');
+    const s = new Spool<{ i: number }>(join(d, 'ingest.spool'), capture().log, { capacityBytes: 16 * 1024 });
+    s.open();
+    assert.equal(adoptLegacySpool(d, s, capture().log), 3);
+    assert.ok(
+      !existsSync(join(d, 'ingest-spool.jsonl')) && !existsSync(join(d, 'ingest-spool.jsonl.draining')),
+    );
+    s.close();
+    const again = new Spool<{ i: number }>(join(d, 'ingest.spool'), capture().log, {
+      capacityBytes: 16 * 1024,
+    });
+    again.open();
+    const got: number[] = [];
+    again.drain((xs) => xs.forEach((x) => got.push(x.i)));
+    assert.deepEqual(got, [1, 2, 3]);
+    again.close();
   });
 });
