@@ -27,11 +27,23 @@ export function privateDir(dir: string): void {
   }
 }
 
-/** Creates `path` (empty) 0600 if missing, in a private directory; an existing file is made 0600. */
+/**
+ * Creates `path` (empty) 0600 if missing, in a private directory; an existing
+ * file is made 0600 when this process owns it (another user, e.g. an operator
+ * reading the daemon's store, leaves its mode alone).
+ */
 export function privateFile(path: string): void {
   privateDir(dirname(path));
   if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE));
-  chmodSync(path, PRIVATE_FILE);
+  tighten(path);
+}
+
+function tighten(path: string): void {
+  try {
+    chmodSync(path, PRIVATE_FILE);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+  }
 }
 
 /**
@@ -44,8 +56,7 @@ export function privateDatabase(path: string): void {
   if (path === ':memory:' || path === '') return;
   try {
     privateFile(path);
-    for (const side of [`${path}-wal`, `${path}-shm`, `${path}-journal`])
-      if (existsSync(side)) chmodSync(side, PRIVATE_FILE);
+    for (const side of [`${path}-wal`, `${path}-shm`, `${path}-journal`]) if (existsSync(side)) tighten(side);
   } catch (err) {
     throw new HallgateError(
       'STORE_OPEN_FAILED',

@@ -53,6 +53,35 @@ describe('private by default (umask 022)', () => {
     assert.equal(mode(p), '600');
   });
 
+  it(
+    "another user's store keeps its mode: opening it does not fail on chmod",
+    { skip: process.getuid?.() === 0 ? false : 'needs root to act as another user' },
+    async () => {
+      const { chmodSync, writeFileSync } = await import('node:fs');
+      const { spawnSync } = await import('node:child_process');
+      const shared = join(dir, 'shared');
+      LocalStore.open(join(shared, 'theirs.db'), 0).close();
+      chmodSync(dir, 0o755);
+      chmodSync(shared, 0o755);
+      chmodSync(join(shared, 'theirs.db'), 0o644);
+      const script = join(shared, 'open.mjs');
+      const modes = join(import.meta.dirname, '../../gateway/store/fileModes.ts');
+      writeFileSync(
+        script,
+        `import { privateDatabase } from ${JSON.stringify(modes)};\nprivateDatabase(${JSON.stringify(join(shared, 'theirs.db'))});\nconsole.log('opened');\n`,
+      );
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        cwd: join(import.meta.dirname, '../..'),
+      });
+      chmodSync(dir, 0o700);
+      assert.equal(r.stdout.trim(), 'opened', r.stderr);
+      assert.equal(mode(join(shared, 'theirs.db')), '644');
+    },
+  );
+
   it('the central SQLite store and its -wal/-shm are 0600 in a 0700 directory', async () => {
     const p = join(dir, 'central', 'central.db');
     const s = new SqliteCentralStore(p);
