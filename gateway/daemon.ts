@@ -185,7 +185,8 @@ export class Daemon {
       outboxDepth: ob.depth,
       oldestUnsyncedAgeSec: ob.oldestAgeSec,
       diskFreeMb: diskFreeMb(this.parts.cfg.store.path),
-      spooled: st.spooled - st.replayed,
+      // Waiting now, those left by an earlier run included (the counters start at 0 with each run).
+      spooled: this.spool?.pending() ?? st.spooled - st.replayed,
       lastSweepAt: this.lastSweepAt,
       storeRecovered: recoveredFlag(this.core.store),
     };
