@@ -7,6 +7,9 @@ import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
 import { Spool } from './pipeline/spool.ts';
+import { adoptLegacySpool } from './pipeline/legacySpool.ts';
+import { NoiseQuarantine } from './serial/noiseQuarantine.ts';
+import { recoveredFlag } from './store/recoverStore.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
 import type { CameraHealth } from './cameraService.ts';
@@ -56,6 +59,8 @@ export class Daemon {
   private readonly notifier: SystemdNotifier;
   private readonly startedAt: number;
   private pending: IngestInput[] = [];
+  private quarantine: NoiseQuarantine | undefined;
+  private spool: Spool<IngestInput> | undefined;
   private flushScheduled = false;
 
   constructor(private readonly parts: DaemonParts) {
@@ -72,9 +77,10 @@ export class Daemon {
     const { cfg, clock, log } = this.parts;
     this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
     this.core.pipeline.setClockSuspect(() => this.clockSanity.suspect);
-    const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
-    this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
+    this.core.pipeline.attachSpool(this.openSpool());
 
+    const quarantine = new NoiseQuarantine(this.core.store, log.child({ module: 'deadLetters' }));
+    this.quarantine = quarantine;
     for (const rc of cfg.readers) {
       const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
       const gate = { gateId: rc.gateId, hallId: cfg.gateway.hallId, direction: rc.direction };
@@ -82,15 +88,12 @@ export class Daemon {
       reader.on('state', (s) => {
         this.readerStates[rc.id] = s.state;
       });
-      reader.on('swipe', (s) => this.enqueue({ kind: 'swipe', uid: s.uid, ts: s.ts, gate }));
-      // Garbage on the line is counted by the reader and quarantined here for inspection.
-      reader.on('badFrame', (b) => {
-        try {
-          this.core.store.deadLetter(`serial:${b.readerId}`, b.reason, b.bytes, clock.now());
-        } catch (err) {
-          log.warn({ err }, 'cannot dead-letter a bad frame');
-        }
+      reader.on('swipe', (s) => {
+        quarantine.endRun(s.readerId);
+        this.enqueue({ kind: 'swipe', uid: s.uid, ts: s.ts, gate });
       });
+      // Garbage on the line is counted by the reader and quarantined in runs, written in batches.
+      reader.on('badFrame', (b) => quarantine.add(b, clock.now()));
       this.readers.push(reader);
     }
     for (const r of this.readers) await r.start();
@@ -119,6 +122,24 @@ export class Daemon {
       },
       'gateway running',
     );
+  }
+
+  /**
+   * The spool beside the store, reserved in full now so that swipes can wait in it when the disk is
+   * full later (docs/storeSafety.md); an in-memory store spools to memory only.
+   */
+  private openSpool(): Spool<IngestInput> {
+    const { cfg, log } = this.parts;
+    const slog = log.child({ module: 'spool' });
+    const dir = dirname(cfg.store.path);
+    this.spool = new Spool<IngestInput>(join(dir, 'ingest.spool'), slog, {
+      capacityBytes: cfg.store.spoolMb * 1024 * 1024,
+    });
+    if (cfg.store.path !== ':memory:') {
+      this.spool.open();
+      adoptLegacySpool(dir, this.spool, slog);
+    }
+    return this.spool;
   }
 
   /** Swipes arriving in one tick are ingested together, in one transaction. */
@@ -189,10 +210,12 @@ export class Daemon {
       outboxDepth: ob.depth,
       oldestUnsyncedAgeSec: ob.oldestAgeSec,
       diskFreeMb: diskFreeMb(this.parts.cfg.store.path),
-      spooled: st.spooled - st.replayed,
+      // Waiting now, those left by an earlier run included (the counters start at 0 with each run).
+      spooled: this.spool?.pending() ?? st.spooled - st.replayed,
       lastSweepAt: this.lastSweepAt,
       clock: this.clockSanity.health(),
       degraded: this.clockSanity.suspect,
+      storeRecovered: recoveredFlag(this.core.store),
     };
   }
 
@@ -208,8 +231,10 @@ export class Daemon {
       }
     }
     for (const r of [...this.readers].reverse()) await r.stop();
+    this.quarantine?.flush();
     this.flush();
     await this.core.close();
+    this.spool?.close();
     log.info('gateway stopped');
   }
 }

@@ -4,7 +4,8 @@ import type { Config } from './config/schema.ts';
 import { ClassifierThread } from './pipeline/classifierThread.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
 import { BackgroundCheckpointer } from './store/backgroundCheckpointer.ts';
-import { LocalStore } from './store/localStore.ts';
+import type { LocalStore } from './store/localStore.ts';
+import { openCheckedStore } from './store/recoverStore.ts';
 import { RosterBloom } from './validation/rosterBloom.ts';
 import { UniqueCounter } from './validation/uniqueCounter.ts';
 
@@ -30,7 +31,7 @@ export class GatewayCore {
     private readonly log: Logger,
     opts: { faceFusion?: boolean } = {},
   ) {
-    this.store = LocalStore.open(cfg.store.path, clock.now());
+    this.store = openCheckedStore(cfg.store.path, clock.now(), log.child({ module: 'store' })).store;
     this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
     if (cfg.store.path !== ':memory:') {
       // Checkpoints (and their fsyncs) move to a worker thread; the main connection copies the short
@@ -62,7 +63,14 @@ export class GatewayCore {
       faceFusion: opts.faceFusion ?? cfg.camera.enabled,
     });
     this.rebuildBloom();
-    this.pipeline.recoverUnclassified();
+    try {
+      this.pipeline.recoverUnclassified();
+    } catch (err) {
+      log.warn(
+        { module: 'pipeline', error: (err as Error).message },
+        'unclassified events not decided yet (tried again later)',
+      );
+    }
     this.restoreSketches();
     if (this.checkpointer && cfg.pipeline.classifierThread) {
       // One background thread: it decides students' days and runs the checkpoint rounds.
@@ -82,8 +90,23 @@ export class GatewayCore {
     let n = 0;
     for (const p of this.store.presentSince(since)) if (this.counter.add(p.courseId, p.day, p.studentId)) n++;
     if (n > 0) {
+      // A store that refuses writes (disk full) must not stop the start: the sketches are written with the next swipe.
+      if (this.flushSketches('sketches not saved at start'))
+        this.log.info(
+          { module: 'validation', restored: n },
+          'unique-attendee sketches restored from records',
+        );
+    }
+  }
+
+  /** Writes the unique-attendee sketches; false (logged) if the store refuses. */
+  private flushSketches(what: string): boolean {
+    try {
       this.store.tx(() => this.counter.flush(this.clock.now()));
-      this.log.info({ module: 'validation', restored: n }, 'unique-attendee sketches restored from records');
+      return true;
+    } catch (err) {
+      this.log.warn({ module: 'validation', error: (err as Error).message }, what);
+      return false;
     }
   }
 
@@ -113,7 +136,7 @@ export class GatewayCore {
   async close(): Promise<void> {
     this.pipeline.settle();
     await this.classifier?.stop();
-    this.store.tx(() => this.counter.flush(this.clock.now()));
+    this.flushSketches('sketches not saved at stop (restored from the records at the next start)');
     await this.checkpointer?.stop();
     this.store.close();
   }

@@ -18,6 +18,8 @@ export interface Health {
   clock: ClockHealth;
   /** True when something needs attention (today: a suspect clock). */
   degraded: boolean;
+  /** Set when the store was found damaged at start and the daemon runs on a fresh one (see recoverStore.ts). */
+  storeRecovered?: { at: number; movedTo: string } | null;
 }
 
 export const VERSION = '0.1.0';

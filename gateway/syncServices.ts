@@ -91,6 +91,7 @@ export function syncServices(
           readerConnected: Object.values(h.readers).some((s) => s === 'open'),
           cameraFps: h.camera?.fps ?? null,
           clock: h.clock,
+          storeRecovered: Boolean(h.storeRecovered),
         };
       },
     },

@@ -163,6 +163,8 @@ export const healthSchema = z.object({
   clockSuspect: z.boolean().optional(),
   /** Gateway clock minus the aggregator's at the last ack (ms); null before the first. */
   clockSkewMs: z.number().nullable().optional(),
+  /** The gateway found its store damaged at start and runs on a fresh one (gateway/store/recoverStore.ts). */
+  storeRecovered: z.boolean().optional(),
 });
 export type GatewayHealth = z.infer<typeof healthSchema>;
 

@@ -42,6 +42,8 @@ export interface DeviceHealth {
   cameraFps: number | null;
   /** Clock sanity (see gateway/clockSanity.ts), when the daemon tracks it. */
   clock?: { suspect: boolean; skewMs: number | null };
+  /** The store was found damaged at start (moved aside, salvaged); reported in every heartbeat. */
+  storeRecovered?: boolean;
 }
 
 export interface UplinkDeps {
@@ -217,6 +219,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       inFlightBatches: this.inFlight.size,
       version: this.o.version,
       ...(devices.clock ? { clockSuspect: devices.clock.suspect, clockSkewMs: devices.clock.skewMs } : {}),
+      ...(devices.storeRecovered ? { storeRecovered: true } : {}),
     };
   }
 

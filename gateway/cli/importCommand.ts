@@ -12,8 +12,12 @@ export const importCommand: Command = {
   timetable:  session_id,course_id,hall_id,start,end[,course_name]   (ISO 8601 times with zone)
   courses:    course_id,name,overrides   (overrides: JSON object of thresholds)
 JSON files are arrays of objects with the same keys. Bad rows are reported with
-their line number and reason; valid rows are kept. Exit 0 when all rows imported,
-3 when some rows were rejected.`,
+their line number and reason; valid rows are kept. A quote problem costs its own
+line only (a quoted value must close on the line it opens on); a second row with
+the same student_id (roster), session_id (timetable) or course_id (courses) is
+reported and skipped. A CSV missing a required column is refused at once.
+Exit 0 when all rows imported, 3 when some rows were rejected, 1 when the file
+was refused.`,
   run(argv) {
     const { values, positionals } = parse(argv, storeOptions, true);
     const [kind, file] = positionals;

@@ -252,6 +252,14 @@ export const configSchema = z.object({
   store: z
     .object({
       path: z.string().min(1).default('var/hallgate.db').describe('SQLite file of the local store'),
+      spoolMb: z
+        .number()
+        .min(0.01)
+        .max(1024)
+        .default(8)
+        .describe(
+          'Spool file beside the store, reserved in full at start: swipes wait in it while the store refuses writes (disk full), MiB (a swipe takes about 140 bytes: some 7,500 per MiB)',
+        ),
       cacheMb: z
         .number()
         .int()

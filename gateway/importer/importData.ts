@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { thresholdsSchema } from '../config/schema.ts';
 import type { LocalStore } from '../store/localStore.ts';
+import { checkColumns, DuplicateKeys } from './importColumns.ts';
 import { readRows, type SourceRow } from './readRows.ts';
 
 export type ImportKind = 'roster' | 'enrolments' | 'timetable' | 'courses';
@@ -96,17 +97,23 @@ function describe(err: z.ZodError): string {
 
 /**
  * Imports a CSV/JSON file into the local store in one transaction. Bad rows
- * are reported with their line number and reason; valid rows are kept.
+ * (a quote problem on their line, an invalid value, a key already imported
+ * from this file) are reported with their line number and reason; valid rows
+ * are kept. A CSV without a required column is refused whole, at once.
  */
 export function importFile(store: LocalStore, kind: ImportKind, file: string, now: number): ImportReport {
-  const rows = readRows(file);
+  const { columns, rows } = readRows(file);
+  if (columns) checkColumns(kind, file, columns);
   const report: ImportReport = { kind, file, imported: 0, errors: [] };
   const seenCards = new Map<string, string>();
+  const keys = new DuplicateKeys(kind);
   store.tx(() => {
     for (const row of rows) {
-      const reason = importRow(store, kind, row, now, seenCards);
-      if (reason === null) report.imported++;
-      else report.errors.push({ line: row.line, reason });
+      const reason = row.error ?? keys.check(row.fields) ?? importRow(store, kind, row, now, seenCards);
+      if (reason === null) {
+        report.imported++;
+        keys.add(row.fields, row.line);
+      } else report.errors.push({ line: row.line, reason });
     }
     if (kind === 'roster' || kind === 'enrolments') store.setMeta('roster_version', String(now));
     if (kind === 'timetable' || kind === 'courses') store.setMeta('timetable_version', String(now));

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { HallgateError } from '../errors.ts';
+import { csvLines } from './csvLines.ts';
 
 /** One input row with the line it came from (1-based; header is line 1 in CSV). */
 export interface SourceRow {
   line: number;
   fields: Record<string, unknown>;
+  /** Why the line could not be read as CSV (a quote problem): the row is reported, the rest kept. */
+  error?: string;
+}
+
+/** The rows of a file and, for CSV, the columns its header names (normalised). */
+export interface SourceRows {
+  columns: string[] | null;
+  rows: SourceRow[];
 }
 
 /** Normalises a column name: `Student ID`, `student_id`, `studentId` -> `studentid`. */
@@ -16,9 +24,10 @@ export function normaliseKey(k: string): string {
 /**
  * Reads a CSV (with a header row) or JSON (array of objects) file into rows
  * with normalised keys. A file that cannot be read or parsed at all is a
- * HallgateError; a bad row is left for the row validator to report.
+ * HallgateError; a bad row (a quote problem on its line included) is left
+ * for the importer to report.
  */
-export function readRows(file: string): SourceRow[] {
+export function readRows(file: string): SourceRows {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -27,7 +36,8 @@ export function readRows(file: string): SourceRow[] {
       cause: err,
     });
   }
-  if (file.toLowerCase().endsWith('.json') || /^\s*[[{]/.test(text)) return readJson(text, file);
+  if (file.toLowerCase().endsWith('.json') || /^\s*[[{]/.test(text))
+    return { columns: null, rows: readJson(text, file) };
   return readCsv(text, file);
 }
 
@@ -49,29 +59,24 @@ function readJson(text: string, file: string): SourceRow[] {
   });
 }
 
-function readCsv(text: string, file: string): SourceRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    throw new HallgateError('IMPORT_PARSE', `${file}: not valid CSV: ${(err as Error).message}`);
-  }
-  const [header, ...body] = records;
-  if (!header) return [];
-  const keys = header.record.map(normaliseKey);
-  return body.map(({ record, info }) => {
+function readCsv(text: string, file: string): SourceRows {
+  const [header, ...body] = csvLines(text);
+  if (!header) return { columns: [], rows: [] };
+  if ('error' in header)
+    throw new HallgateError(
+      'IMPORT_PARSE',
+      `${file}:${header.line}: header is not valid CSV: ${header.error}`,
+    );
+  const keys = header.fields.map(normaliseKey);
+  const rows = body.map((r): SourceRow => {
+    if ('error' in r) return { line: r.line, fields: {}, error: r.error };
     const fields: Record<string, unknown> = {};
     keys.forEach((k, i) => {
-      const v = record[i];
+      const v = r.fields[i];
       if (v !== undefined && v !== '') fields[k] = v;
     });
-    if (record.length > keys.length) fields.__extra = record.slice(keys.length);
-    return { line: info.lines, fields };
+    if (r.fields.length > keys.length) fields.__extra = r.fields.slice(keys.length);
+    return { line: r.line, fields };
   });
+  return { columns: keys, rows };
 }

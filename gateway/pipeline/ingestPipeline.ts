@@ -21,6 +21,7 @@ import {
 import { cardTag, swipeEventId } from './eventId.ts';
 import { lectureOf } from './lectureOf.ts';
 import type { Spool } from './spool.ts';
+import { StoreRefusal } from './storeRefusal.ts';
 
 /** Where a reader or camera stands. */
 export interface GateInfo {
@@ -188,14 +189,19 @@ export class IngestPipeline {
   /** The newest job holding each student's day: an older job's decision for it is superseded. */
   private readonly newestJob = new Map<string, number>();
   private nextJobId = 1;
+  /** recoverUnclassified() has not completed yet (the store refused its write). */
+  private recoveryPending = false;
   private classifiedSeq = 0;
   private savedSeq = 0;
   private savedAt = -Infinity;
 
   private clockSuspect: () => boolean = () => false;
+  /** Logs the store refusing writes once per change, not per swipe. */
+  private readonly refusal: StoreRefusal;
 
   constructor(private readonly deps: PipelineDeps) {
     this.events = new SafeEmitter(deps.log);
+    this.refusal = new StoreRefusal(deps.log);
   }
 
   /** The thresholds in force. */
@@ -258,12 +264,10 @@ export class IngestPipeline {
       this.counters.spooled += inputs.length;
       counter.discardUnsaved();
       spool.put(inputs);
-      this.deps.log.error(
-        { err, inputs: inputs.length },
-        'store refused the write; inputs spooled for replay',
-      );
+      this.refusal.refused(err, inputs.length);
       return inputs.map((input) => ({ kind: 'deferred' as const, input, error: (err as Error).message }));
     }
+    if (this.refusal.isRefusing()) this.refusal.accepted(0);
     for (const r of results) this.announce(r);
     return results;
   }
@@ -273,16 +277,17 @@ export class IngestPipeline {
     const { spool, counter } = this.deps;
     if (!spool) return 0;
     try {
+      if (this.recoveryPending) this.recoverUnclassified();
       const n = spool.drain((items) => {
         const results = this.inTx([], () => items.map((i) => this.ingestOne(i)));
         for (const r of results) this.announce(r);
       });
       this.counters.replayed += n;
-      if (n > 0) this.deps.log.info({ replayed: n }, 'spooled inputs replayed');
+      if (n > 0) this.refusal.accepted(n);
       return n;
     } catch (err) {
       counter.discardUnsaved();
-      this.deps.log.warn({ err }, 'store still refuses writes; spool kept');
+      this.refusal.refused(err, 0);
       return 0;
     }
   }
@@ -320,9 +325,24 @@ export class IngestPipeline {
   /**
    * Decides again every student's day with events stored after the last
    * classified mark (a crash between storing events and writing their
-   * decisions). Returns the number of days decided.
+   * decisions). Returns the number of days decided. If the store refuses the
+   * write (disk full at start), the marks stay where they were and
+   * replaySpool() tries again.
    */
   recoverUnclassified(): number {
+    this.recoveryPending = true;
+    const before = [this.classifiedSeq, this.savedSeq] as const;
+    try {
+      const n = this.decideUnclassified();
+      this.recoveryPending = false;
+      return n;
+    } catch (err) {
+      [this.classifiedSeq, this.savedSeq] = before;
+      throw err;
+    }
+  }
+
+  private decideUnclassified(): number {
     const { store } = this.deps;
     const mark = store.getMeta(WATERMARK_KEY);
     const max = store.maxEventSeq();

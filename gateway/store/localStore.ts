@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3';
 import { hash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type {
   AttendanceRecord,
   AttendanceStatus,
@@ -13,6 +11,7 @@ import type {
 import { utcDay } from '../clock.ts';
 import { HallgateError } from '../errors.ts';
 import { migrate } from './migrate.ts';
+import { privateDatabase } from './fileModes.ts';
 import { recordRef } from '../../sync/recordRef.ts';
 import type { RecordRow } from './recordRow.ts';
 
@@ -317,7 +316,7 @@ export class LocalStore {
 
   /** Opens (creating if needed) the store, applies pragmas and migrations. */
   static open(path: string, now: number = Date.now()): LocalStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    privateDatabase(path);
     let db: Database.Database;
     try {
       db = new Database(path);

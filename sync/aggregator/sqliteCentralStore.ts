@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { HallgateError } from '../../gateway/errors.ts';
+import { privateDatabase } from '../../gateway/store/fileModes.ts';
 import { estimateCount, mergeRegisters } from '../hllRegisters.ts';
 import type { GatewayHealth } from '../schema.ts';
 import {
@@ -204,7 +203,7 @@ export class SqliteCentralStore implements CentralStore {
 
   start(): Promise<void> {
     return attempt(() => {
-      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      privateDatabase(this.path);
       const db = new BetterSqlite3(this.path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
