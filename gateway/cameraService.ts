@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { FfmpegFrameSource } from './camera/ffmpegFrameSource.ts';
 import type { Clock } from './clock.ts';
-import { utcDay } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { createEngine } from './face/createEngine.ts';
@@ -45,7 +44,7 @@ export function cameraService(
     const now = clock.now();
     const tol = core.pipeline.thresholds().sessionToleranceSec * 1000;
     const running = core.store
-      .sessionsOfDay(utcDay(now))
+      .sessionsOfDay(core.store.site.dayOf(now))
       .filter((s) => s.hallId === cfg.gateway.hallId && now >= s.start - tol && now <= s.end + tol);
     if (running.length === 0) return undefined;
     return new Set(running.flatMap((s) => core.store.enrolledStudentIds(s.courseId)));

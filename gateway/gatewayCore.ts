@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { utcDay, type Clock } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import { ClassifierThread } from './pipeline/classifierThread.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
@@ -30,7 +30,9 @@ export class GatewayCore {
     private readonly log: Logger,
     opts: { faceFusion?: boolean } = {},
   ) {
-    this.store = LocalStore.open(cfg.store.path, clock.now());
+    this.store = LocalStore.open(cfg.store.path, clock.now(), cfg.site.timeZone);
+    if (this.store.rederived)
+      log.warn({ module: 'store', ...this.store.rederived }, 'store days moved to the site time zone');
     this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
     if (cfg.store.path !== ':memory:') {
       // Checkpoints (and their fsyncs) move to a worker thread; the main connection copies the short
@@ -78,7 +80,7 @@ export class GatewayCore {
 
   /** Re-adds today's and yesterday's attendees from the records (idempotent): nothing lost between flushes survives a crash. */
   private restoreSketches(): void {
-    const since = utcDay(this.clock.now() - 24 * 3600_000);
+    const since = this.store.site.dayOf(this.clock.now() - 24 * 3600_000);
     let n = 0;
     for (const p of this.store.presentSince(since)) if (this.counter.add(p.courseId, p.day, p.studentId)) n++;
     if (n > 0) {

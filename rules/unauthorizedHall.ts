@@ -3,11 +3,9 @@ import { flagsOf } from './classifySession.ts';
 import type { DayContext } from './dayContext.ts';
 import { eventNotes } from './eventNotes.ts';
 import { toExplanation, type Finding } from './finding.ts';
-import { clockOf } from './formatTime.ts';
 import type { Passage } from './pairCardFace.ts';
 import { windowOf } from './timetable.ts';
 import type { AttendanceRecord, Interval, LectureSession, Thresholds } from './types.ts';
-import { utcDayOf } from './utcDay.ts';
 
 /** Session id of presence in a hall where nothing is scheduled. */
 export function noSessionId(hallId: string, day: string): string {
@@ -52,7 +50,7 @@ function overlap(p: Interval, s: LectureSession): Interval | null {
  * - during a session of a course they are not enrolled in -> a record for that
  *   sessionId, status 'unauthorized';
  * - when no session is running in that hall -> a record with sessionId
- *   `none:<hallId>:<YYYY-MM-DD>` (UTC day of the presence) and courseId 'none',
+ *   `none:<hallId>:<YYYY-MM-DD>` (local day of the presence) and courseId 'none',
  *   status 'unauthorized', one per hall and day.
  * An exit with no entry in such a place gives the same records with status
  * 'review' when there is no presence to speak of. Unauthorized is decidable at
@@ -60,9 +58,10 @@ function overlap(p: Interval, s: LectureSession): Interval | null {
  */
 export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
   const { timetable, base } = day;
+  const { clockOf } = day.clock;
   const accs = new Map<string, Acc>();
   const acc = (hallId: string, session: LectureSession | null, at: number): Acc => {
-    const id = session?.sessionId ?? noSessionId(hallId, utcDayOf(at));
+    const id = session?.sessionId ?? noSessionId(hallId, day.clock.dayOf(at));
     let a = accs.get(id);
     if (a === undefined) {
       a = {
@@ -150,6 +149,7 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
         passages,
         day.mismatches.filter((m) => ids.has(m.badge.eventId)),
         th,
+        day.clock,
       ),
     );
     const pad = th.pairingWindowSec * 1000;

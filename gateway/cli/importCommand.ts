@@ -21,7 +21,7 @@ their line number and reason; valid rows are kept. Exit 0 when all rows imported
       console.error(this.usage);
       return Promise.resolve(2);
     }
-    const { store } = openStore(values);
+    const { store } = openStore(values, true);
     try {
       const report = importFile(store, kind as ImportKind, file, Date.now());
       console.log(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultThresholds as d } from '../../rules/defaultThresholds.ts';
+import { isTimeZone } from '../siteTime.ts';
 
 /**
  * The one configuration schema of the daemon: types, defaults, validation and
@@ -231,6 +232,17 @@ export const configSchema = z.object({
         .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
         .default('campus'),
       hallId: z.string().min(1).default('HALL-A').describe('Hall this gateway serves'),
+    })
+    .prefault({}),
+  site: z
+    .object({
+      timeZone: z
+        .string()
+        .refine(isTimeZone, 'an IANA time zone name, e.g. Europe/Berlin or UTC')
+        .default('UTC')
+        .describe(
+          "The site's time zone: days, weekdays and clock times of events, records, reports and --date are local (setting it on an existing store moves its days)",
+        ),
     })
     .prefault({}),
   store: z
