@@ -34,7 +34,15 @@ export function rederiveDays(db: Database, site: SiteTime): Rederived | null {
   const setMeta = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
-  if (from === site.zone) {
+  const empty = (): boolean =>
+    (
+      db
+        .prepare('SELECT EXISTS (SELECT 1 FROM lecture_sessions) OR EXISTS (SELECT 1 FROM events) AS used')
+        .get() as {
+        used: number;
+      }
+    ).used === 0;
+  if (from === site.zone || (get.get(ZONE_KEY) === undefined && empty())) {
     if (get.get(ZONE_KEY) === undefined) setMeta.run(ZONE_KEY, site.zone);
     return null;
   }
