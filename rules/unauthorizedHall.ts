@@ -4,6 +4,7 @@ import type { DayContext } from './dayContext.ts';
 import { eventNotes } from './eventNotes.ts';
 import { toExplanation, type Finding } from './finding.ts';
 import type { Passage } from './pairCardFace.ts';
+import type { PresenceInterval } from './presenceIntervals.ts';
 import { windowOf } from './timetable.ts';
 import type { AttendanceRecord, Interval, LectureSession, Thresholds } from './types.ts';
 
@@ -20,6 +21,8 @@ interface Acc {
   intervals: Interval[];
   passages: Passage[];
   orphans: Passage[];
+  /** Pieces that come from stays ending at their last sighting (no exit, no own session to assume). */
+  sightings: Interval[];
 }
 
 function subtract(pieces: Interval[], cut: Interval): Interval[] {
@@ -72,6 +75,7 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
         intervals: [],
         passages: [],
         orphans: [],
+        sightings: [],
       };
       accs.set(id, a);
     }
@@ -82,6 +86,11 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
   const foreign = (hallId: string): LectureSession[] =>
     (timetable.byHall.get(hallId) ?? []).filter((s) => !timetable.enrolledCourses.has(s.courseId));
 
+  const add = (a: Acc, piece: Interval, iv: PresenceInterval, passages: Passage[]): void => {
+    a.intervals.push(piece);
+    if (iv.sightingOnly) a.sightings.push(piece);
+    a.passages.push(...passages);
+  };
   for (const iv of day.intervals) {
     let pieces: Interval[] = [{ from: iv.from, to: iv.to }];
     for (const w of ownWindows(iv.hallId)) pieces = subtract(pieces, w);
@@ -90,18 +99,16 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
     for (const s of foreign(iv.hallId)) {
       for (const p of pieces) {
         const o = overlap(p, s);
-        if (o === null) continue;
-        const a = acc(iv.hallId, s, o.from);
-        a.intervals.push(o);
-        a.passages.push(...passages);
+        if (o !== null) add(acc(iv.hallId, s, o.from), o, iv, passages);
       }
       pieces = subtract(pieces, { from: s.start, to: s.end });
     }
-    for (const p of pieces) {
-      const a = acc(iv.hallId, null, p.from);
-      a.intervals.push(p);
-      a.passages.push(...passages);
-    }
+    // Waiting in the hall for one's own lecture (the stay runs into it) is not unauthorized.
+    const own = (timetable.enrolledByHall.get(iv.hallId) ?? []).find(
+      (s) => iv.from < s.start && iv.to > s.start,
+    );
+    if (own !== undefined) pieces = subtract(pieces, { from: iv.from, to: own.start });
+    for (const p of pieces) add(acc(iv.hallId, null, p.from), p, iv, passages);
   }
   for (const o of day.orphanExits) {
     if (ownWindows(o.hallId).some((w) => o.ts >= w.from && o.ts <= w.to)) continue;
@@ -134,6 +141,18 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
         eventIds: passages.filter((p) => !a.orphans.includes(p)).flatMap((p) => p.eventIds),
       });
     }
+    const sightingOnly = intervals.length > 0 && a.sightings.length === intervals.length;
+    if (a.sightings.length > 0) {
+      const f: Finding = {
+        rule: 'sighting_only',
+        flag: 'sighting_only',
+        text: `seen in ${a.hallId} at ${a.sightings.map((i) => (i.from === i.to ? clockOf(i.from) : `${clockOf(i.from)}-${clockOf(i.to)}`)).join(', ')} with no exit and no own session to assume a stay: presence counted between sightings only${sightingOnly ? ', needs review' : ''}`,
+        thresholds: {},
+        eventIds: [],
+      };
+      if (sightingOnly) f.verdict = 'review';
+      findings.push(f);
+    }
     if (a.orphans.length > 0) {
       findings.push({
         rule: 'exit_without_entry',
@@ -158,13 +177,15 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
       to: Math.max(...passages.map((p) => p.ts), ...intervals.map((i) => i.to)) + pad,
     };
     findings.push(...eventNotes(a.hallId, span, day.lowConfidence, day.debounced, th));
-    const status = intervals.length > 0 ? 'unauthorized' : 'review';
+    const status = intervals.length > 0 && !sightingOnly ? 'unauthorized' : 'review';
     findings.push({
       rule: 'status',
       text:
         status === 'unauthorized'
           ? 'unauthorized: presence outside the student\u2019s own sessions (outranks every other finding)'
-          : 'review: exit with no entry outside the student\u2019s own sessions',
+          : sightingOnly
+            ? 'review: only sightings (no exit) outside the student\u2019s own sessions'
+            : 'review: exit with no entry outside the student\u2019s own sessions',
       thresholds: {},
       eventIds: [],
     });
