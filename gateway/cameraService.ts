@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { FfmpegFrameSource } from './camera/ffmpegFrameSource.ts';
 import type { Clock } from './clock.ts';
+import { gatesOf } from './config/doors.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { createEngine } from './face/createEngine.ts';
@@ -76,7 +77,7 @@ export function cameraService(
       );
       recognizer = new FaceRecognizer(
         {
-          gateId: cfg.camera.gateId,
+          gateId: gatesOf(cfg).cameraGate,
           hallId: cfg.gateway.hallId,
           direction: cfg.camera.direction,
           candidates,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultThresholds as d } from '../../rules/defaultThresholds.ts';
 import { isTimeZone } from '../siteTime.ts';
+import { doorSchema } from './doors.ts';
 
 /**
  * The one configuration schema of the daemon: types, defaults, validation and
@@ -125,7 +126,13 @@ export const cameraSchema = z
     width: z.number().int().positive().default(640),
     height: z.number().int().positive().default(480),
     fps: z.number().positive().default(10),
-    gateId: z.string().default('cam-1'),
+    gateId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Gate the camera reports (default: its door's id, else the first reader's gate, so card and face pair; 'cam-1' with no reader)",
+      ),
     direction: direction.default('unknown'),
     engine: z.enum(['onnx', 'faceapi']).default('onnx'),
     matchThreshold: z
@@ -287,6 +294,12 @@ export const configSchema = z.object({
     })
     .prefault({}),
   readers: z.array(readerSchema).default([]),
+  doors: z
+    .array(doorSchema)
+    .default([])
+    .describe(
+      'Doors of the hall: a reader and the camera at one door report the door as their gate and pair',
+    ),
   camera: cameraSchema.prefault({}),
   thresholds: thresholdsSchema.prefault({}),
   mqtt: mqttSchema.prefault({}),
