@@ -5,6 +5,7 @@ import { gatesOf } from './config/doors.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { createEngine } from './face/createEngine.ts';
+import { matchSettingOf } from './face/faceThreshold.ts';
 import { FaceRecognizer } from './face/faceRecognizer.ts';
 import { Gallery } from './face/gallery.ts';
 import { Matcher } from './face/matcher.ts';
@@ -15,6 +16,8 @@ import type { IngestInput } from './pipeline/ingestPipeline.ts';
 export interface CameraHealth {
   state: string;
   fps: number;
+  /** Face tracks that ended too small to recognise (too far from the camera), since start. */
+  tracksTooSmall: number;
 }
 
 /**
@@ -55,8 +58,7 @@ export function cameraService(
     name: 'camera',
     async start() {
       await engine.load();
-      const threshold = cfg.camera.matchThreshold ?? engine.matchDefaults.threshold;
-      const margin = cfg.camera.matchMargin ?? engine.matchDefaults.margin;
+      const { threshold, margin } = matchSettingOf(cfg.camera);
       const gallery = new Gallery(core.store.db);
       const matcher = new Matcher(gallery.load(engine.name, engine.modelVersion), { threshold, margin });
       if (matcher.size === 0)
@@ -80,6 +82,7 @@ export function cameraService(
           gateId: gatesOf(cfg).cameraGate,
           hallId: cfg.gateway.hallId,
           direction: cfg.camera.direction,
+          minFacePx: cfg.camera.minFacePx,
           candidates,
           ...(crops.enabled ? { onUnknown: (event, view) => crops.save(event, view) } : {}),
         },
@@ -104,7 +107,11 @@ export function cameraService(
     const fps = now > lastAt ? ((s.framesOut - lastFrames) * 1000) / (now - lastAt) : 0;
     lastFrames = s.framesOut;
     lastAt = now;
-    return { state: s.state, fps: Math.round(fps * 10) / 10 };
+    return {
+      state: s.state,
+      fps: Math.round(fps * 10) / 10,
+      tracksTooSmall: recognizer?.stats().tracksTooSmall ?? 0,
+    };
   };
   return { service, health };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
+import { ruleThresholds } from './face/faceThreshold.ts';
 import { ClassifierThread } from './pipeline/classifierThread.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
 import { BackgroundCheckpointer } from './store/backgroundCheckpointer.ts';
@@ -57,7 +58,7 @@ export class GatewayCore {
       store: this.store,
       bloom: this.bloom,
       counter: this.counter,
-      thresholds: cfg.thresholds,
+      thresholds: ruleThresholds(cfg),
       clock,
       log: log.child({ module: 'pipeline' }),
       logCardIds: cfg.log.cardIds,

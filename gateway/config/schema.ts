@@ -61,8 +61,10 @@ export const thresholdsSchema = z.object({
     .number()
     .min(0)
     .max(1)
-    .default(d.faceMinConfidence)
-    .describe('Face recognitions below this confidence are ignored'),
+    .optional()
+    .describe(
+      "Face recognitions below this confidence are ignored (default: the camera engine's match threshold, so engine and rules agree)",
+    ),
   pairingWindowSec: z
     .number()
     .int()
@@ -135,6 +137,14 @@ export const cameraSchema = z
       ),
     direction: direction.default('unknown'),
     engine: z.enum(['onnx', 'faceapi']).default('onnx'),
+    minFacePx: z
+      .number()
+      .int()
+      .min(8)
+      .default(40)
+      .describe(
+        'Faces smaller than this (px, shorter side) are tracked but not recognised, and counted (tracksTooSmall); see docs/face.md for the distance it means',
+      ),
     matchThreshold: z
       .number()
       .min(-1)
