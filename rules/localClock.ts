@@ -1,8 +1,27 @@
-import { utcDayOf } from './utcDay.ts';
 import type { SiteDay } from './types.ts';
 
 const DAY_MS = 86_400_000;
 const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * Calendar day ('YYYY-MM-DD') of a wall time given as ms since 1970-01-01
+ * 00:00 on that wall clock, by arithmetic only (rules/ has no Date).
+ * Days-to-civil conversion after H. Hinnant.
+ */
+function civilDayOf(ts: number): string {
+  const z = Math.floor(ts / DAY_MS) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
 
 /** Local clock times and days of instants, from a day's offsets given as data. */
 export interface LocalClock {
@@ -32,7 +51,7 @@ export function localClock(siteDay: SiteDay | undefined): LocalClock {
   };
   return {
     clockOf: (ts) => wallClock(ts + offsetAt(ts)),
-    dayOf: (ts) => utcDayOf(ts + offsetAt(ts)),
+    dayOf: (ts) => civilDayOf(ts + offsetAt(ts)),
   };
 }
 

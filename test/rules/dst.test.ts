@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SiteTime } from '../../gateway/siteTime.ts';
-import { classifyStudentDay } from '../../rules/index.ts';
+import { classifyStudentDay, localClock } from '../../rules/index.ts';
 import { runCases, type Case } from './cases.ts';
 import { enter, exit, input, session } from './factories.ts';
 
@@ -149,4 +149,28 @@ describe('DST: the day of presence outside any session is the local one', () => 
     assert.match(texts(records[0]!), /00:30:00-00:45:00/);
     assert.equal(site.dayOf(u('2027-04-03T11:30')), '2027-04-04');
   });
+});
+
+describe("rules' local clock agrees with the day module (offsets as data, no Intl)", () => {
+  const days: [string, string][] = [
+    ['Europe/Berlin', '2027-03-28'],
+    ['Europe/Berlin', '2027-10-31'],
+    ['Pacific/Auckland', '2027-04-04'],
+    ['Pacific/Auckland', '2026-12-02'],
+    ['Asia/Kolkata', '2026-03-19'],
+    ['UTC', '2026-03-19'],
+  ];
+  for (const [zone, day] of days) {
+    it(`${zone} ${day}: every 7 minutes and the edges, clock time and day`, () => {
+      const site = new SiteTime(zone);
+      const clock = localClock(site.siteDay(day));
+      const { start, end } = site.boundsOf(day);
+      const instants = [start, end - 1];
+      for (let t = start; t < end; t += 7 * 60_000 + 1234) instants.push(t);
+      for (const t of instants) {
+        assert.equal(clock.clockOf(t), site.clockOf(t), `${zone} ${new Date(t).toISOString()}`);
+        assert.equal(clock.dayOf(t), day);
+      }
+    });
+  }
 });
