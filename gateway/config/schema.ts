@@ -150,7 +150,9 @@ export const cameraSchema = z
       .min(-1)
       .max(1)
       .optional()
-      .describe("Cosine similarity needed for a match (default: the engine's own, 0.45 onnx, 0.9 faceapi)"),
+      .describe(
+        "Cosine similarity needed for a match (default: the engine's own, calibrated: 0.495 onnx, 0.96 faceapi)",
+      ),
     matchMargin: z
       .number()
       .min(0)

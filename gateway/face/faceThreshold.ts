@@ -9,9 +9,9 @@ import type { EngineName } from './faceEngine.ts';
  * defaults to it), so a student the engine recognised is never ignored.
  */
 export const ENGINE_MATCH: Readonly<Record<EngineName, Readonly<EngineMatch>>> = {
-  onnx: { threshold: 0.45, margin: 0.05, minEnrolScore: 0.7 },
+  onnx: { threshold: 0.495, margin: 0.05, minEnrolScore: 0.7 },
   /** face-api descriptors sit close together: euclidean 0.6 (its own rule of thumb) is cosine 0.82 once normalised. */
-  faceapi: { threshold: 0.9, margin: 0.02, minEnrolScore: 0.5 },
+  faceapi: { threshold: 0.96, margin: 0.02, minEnrolScore: 0.5 },
 };
 
 export interface EngineMatch {

@@ -14,13 +14,13 @@ const dir = tempDir();
 
 describe('one face threshold per engine, used by the engine and the rules', () => {
   const cases: { name: string; raw: object; match: number; rules: number }[] = [
-    { name: 'default (onnx)', raw: {}, match: 0.45, rules: 0.45 },
-    { name: 'faceapi', raw: { camera: { engine: 'faceapi' } }, match: 0.9, rules: 0.9 },
+    { name: 'default (onnx)', raw: {}, match: 0.495, rules: 0.495 },
+    { name: 'faceapi', raw: { camera: { engine: 'faceapi' } }, match: 0.96, rules: 0.96 },
     { name: 'camera.matchThreshold set', raw: { camera: { matchThreshold: 0.5 } }, match: 0.5, rules: 0.5 },
     {
       name: 'thresholds.faceMinConfidence set: a deliberate stricter rule',
       raw: { thresholds: { faceMinConfidence: 0.7 } },
-      match: 0.45,
+      match: 0.495,
       rules: 0.7,
     },
   ];
@@ -37,7 +37,7 @@ describe('one face threshold per engine, used by the engine and the rules', () =
     assert.equal(new FaceApiEngine().matchDefaults, ENGINE_MATCH.faceapi);
   });
 
-  it('a face the onnx engine matched at 0.50 (between 0.45 and the old 0.6) counts as attendance', () => {
+  it('a face the onnx engine matched at 0.52 (between its threshold 0.495 and the old 0.6) counts as attendance', () => {
     const cfg = validateConfig({
       store: { path: join(dir, 'face.db') },
       pipeline: { classifierThread: false },
@@ -68,7 +68,7 @@ describe('one face threshold per engine, used by the engine and the rules', () =
         hallId,
         direction: 'unknown',
         ts: t,
-        confidence: 0.5,
+        confidence: 0.52,
       },
     });
     core.pipeline.settle();
