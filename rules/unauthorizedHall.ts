@@ -48,6 +48,27 @@ function overlap(p: Interval, s: LectureSession): Interval | null {
 }
 
 /**
+ * Presence that comes only from stays ending at their last sighting (no exit,
+ * no own session to assume): flagged 'sighting_only'; 'review' when it is all
+ * the record holds (a sighting is evidence of the door, not of a stay).
+ */
+function sightingFindings(a: Acc, sightingOnly: boolean, clockOf: (ts: number) => string): Finding[] {
+  if (a.sightings.length === 0) return [];
+  const when = a.sightings.map((i) =>
+    i.from === i.to ? clockOf(i.from) : `${clockOf(i.from)}-${clockOf(i.to)}`,
+  );
+  const f: Finding = {
+    rule: 'sighting_only',
+    flag: 'sighting_only',
+    text: `seen in ${a.hallId} at ${when.join(', ')} with no exit and no own session to assume a stay: presence counted between sightings only${sightingOnly ? ', needs review' : ''}`,
+    thresholds: {},
+    eventIds: [],
+  };
+  if (sightingOnly) f.verdict = 'review';
+  return [f];
+}
+
+/**
  * Unauthorized hall. Presence of this (known) student in a hall, outside the
  * tolerance windows of their own sessions there:
  * - during a session of a course they are not enrolled in -> a record for that
@@ -60,8 +81,12 @@ function overlap(p: Interval, s: LectureSession): Interval | null {
  * once and outranks every other finding on these records (which stay as flags).
  */
 export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
-  const { timetable, base } = day;
-  const { clockOf } = day.clock;
+  return [...collectPresence(day).values()].map((a) => recordOfAcc(a, day));
+}
+
+/** Presence and orphan exits outside the student's own sessions, per (foreign or none:) session id. */
+function collectPresence(day: DayContext): Map<string, Acc> {
+  const { timetable } = day;
   const accs = new Map<string, Acc>();
   const acc = (hallId: string, session: LectureSession | null, at: number): Acc => {
     const id = session?.sessionId ?? noSessionId(hallId, day.clock.dayOf(at));
@@ -118,90 +143,83 @@ export function unauthorizedRecords(day: DayContext): AttendanceRecord[] {
     a.passages.push(o);
   }
 
-  const records: AttendanceRecord[] = [];
-  for (const a of accs.values()) {
-    const th: Thresholds = a.session !== null ? timetable.thresholdsOf(a.session) : base;
-    const intervals = [...a.intervals].sort((x, y) => x.from - y.from || x.to - y.to);
-    const seen = new Set<number>();
-    const passages = a.passages
-      .filter((p) => (seen.has(p.seq) ? false : (seen.add(p.seq), true)))
-      .sort((x, y) => x.seq - y.seq);
-    const ids = new Set(passages.flatMap((p) => p.eventIds));
-    const where =
-      a.session !== null
-        ? `during ${a.session.sessionId} (course ${a.session.courseId}, not enrolled)`
-        : 'with no session scheduled';
-    const findings: Finding[] = [];
-    if (intervals.length > 0) {
-      findings.push({
-        rule: 'unauthorized_hall',
-        flag: 'unauthorized_hall',
-        text: `in ${a.hallId} ${where}: ${intervals.map((i) => `${clockOf(i.from)}-${clockOf(i.to)}`).join(', ')}`,
-        thresholds: { sessionToleranceSec: th.sessionToleranceSec },
-        eventIds: passages.filter((p) => !a.orphans.includes(p)).flatMap((p) => p.eventIds),
-      });
-    }
-    const sightingOnly = intervals.length > 0 && a.sightings.length === intervals.length;
-    if (a.sightings.length > 0) {
-      const f: Finding = {
-        rule: 'sighting_only',
-        flag: 'sighting_only',
-        text: `seen in ${a.hallId} at ${a.sightings.map((i) => (i.from === i.to ? clockOf(i.from) : `${clockOf(i.from)}-${clockOf(i.to)}`)).join(', ')} with no exit and no own session to assume a stay: presence counted between sightings only${sightingOnly ? ', needs review' : ''}`,
-        thresholds: {},
-        eventIds: [],
-      };
-      if (sightingOnly) f.verdict = 'review';
-      findings.push(f);
-    }
-    if (a.orphans.length > 0) {
-      findings.push({
-        rule: 'exit_without_entry',
-        flag: 'exit_without_entry',
-        verdict: 'review',
-        text: `exit in ${a.hallId} ${where} at ${a.orphans.map((p) => clockOf(p.ts)).join(', ')} with no entry before it`,
-        thresholds: {},
-        eventIds: a.orphans.flatMap((p) => p.eventIds),
-      });
-    }
-    findings.push(
-      ...cardFaceCheck(
-        passages,
-        day.mismatches.filter((m) => ids.has(m.badge.eventId)),
-        th,
-        day.clock,
-      ),
-    );
-    const pad = th.pairingWindowSec * 1000;
-    const span = {
-      from: Math.min(...passages.map((p) => p.ts), ...intervals.map((i) => i.from)) - pad,
-      to: Math.max(...passages.map((p) => p.ts), ...intervals.map((i) => i.to)) + pad,
-    };
-    findings.push(...eventNotes(a.hallId, span, day.lowConfidence, day.debounced, th));
-    const status = intervals.length > 0 && !sightingOnly ? 'unauthorized' : 'review';
+  return accs;
+}
+
+/** The record of one foreign session or none: id. */
+function recordOfAcc(a: Acc, day: DayContext): AttendanceRecord {
+  const { timetable, base } = day;
+  const { clockOf } = day.clock;
+  const th: Thresholds = a.session !== null ? timetable.thresholdsOf(a.session) : base;
+  const intervals = [...a.intervals].sort((x, y) => x.from - y.from || x.to - y.to);
+  const seen = new Set<number>();
+  const passages = a.passages
+    .filter((p) => (seen.has(p.seq) ? false : (seen.add(p.seq), true)))
+    .sort((x, y) => x.seq - y.seq);
+  const ids = new Set(passages.flatMap((p) => p.eventIds));
+  const where =
+    a.session !== null
+      ? `during ${a.session.sessionId} (course ${a.session.courseId}, not enrolled)`
+      : 'with no session scheduled';
+  const findings: Finding[] = [];
+  if (intervals.length > 0) {
     findings.push({
-      rule: 'status',
-      text:
-        status === 'unauthorized'
-          ? 'unauthorized: presence outside the student\u2019s own sessions (outranks every other finding)'
-          : sightingOnly
-            ? 'review: only sightings (no exit) outside the student\u2019s own sessions'
-            : 'review: exit with no entry outside the student\u2019s own sessions',
-      thresholds: {},
-      eventIds: [],
-    });
-    const ms = intervals.reduce((sum, i) => sum + (i.to - i.from), 0);
-    records.push({
-      studentId: day.studentId,
-      sessionId: a.sessionId,
-      courseId: a.courseId,
-      hallId: a.hallId,
-      status,
-      minutesPresent: Math.floor(ms / 60_000),
-      intervals,
-      flags: flagsOf(findings),
-      explanations: findings.map(toExplanation),
-      eventIds: passages.flatMap((p) => p.eventIds),
+      rule: 'unauthorized_hall',
+      flag: 'unauthorized_hall',
+      text: `in ${a.hallId} ${where}: ${intervals.map((i) => `${clockOf(i.from)}-${clockOf(i.to)}`).join(', ')}`,
+      thresholds: { sessionToleranceSec: th.sessionToleranceSec },
+      eventIds: passages.filter((p) => !a.orphans.includes(p)).flatMap((p) => p.eventIds),
     });
   }
-  return records;
+  const sightingOnly = intervals.length > 0 && a.sightings.length === intervals.length;
+  findings.push(...sightingFindings(a, sightingOnly, clockOf));
+  if (a.orphans.length > 0) {
+    findings.push({
+      rule: 'exit_without_entry',
+      flag: 'exit_without_entry',
+      verdict: 'review',
+      text: `exit in ${a.hallId} ${where} at ${a.orphans.map((p) => clockOf(p.ts)).join(', ')} with no entry before it`,
+      thresholds: {},
+      eventIds: a.orphans.flatMap((p) => p.eventIds),
+    });
+  }
+  findings.push(
+    ...cardFaceCheck(
+      passages,
+      day.mismatches.filter((m) => ids.has(m.badge.eventId)),
+      th,
+      day.clock,
+    ),
+  );
+  const pad = th.pairingWindowSec * 1000;
+  const span = {
+    from: Math.min(...passages.map((p) => p.ts), ...intervals.map((i) => i.from)) - pad,
+    to: Math.max(...passages.map((p) => p.ts), ...intervals.map((i) => i.to)) + pad,
+  };
+  findings.push(...eventNotes(a.hallId, span, day.lowConfidence, day.debounced, th));
+  const status = intervals.length > 0 && !sightingOnly ? 'unauthorized' : 'review';
+  findings.push({
+    rule: 'status',
+    text:
+      status === 'unauthorized'
+        ? 'unauthorized: presence outside the student\u2019s own sessions (outranks every other finding)'
+        : sightingOnly
+          ? 'review: only sightings (no exit) outside the student\u2019s own sessions'
+          : 'review: exit with no entry outside the student\u2019s own sessions',
+    thresholds: {},
+    eventIds: [],
+  });
+  const ms = intervals.reduce((sum, i) => sum + (i.to - i.from), 0);
+  return {
+    studentId: day.studentId,
+    sessionId: a.sessionId,
+    courseId: a.courseId,
+    hallId: a.hallId,
+    status,
+    minutesPresent: Math.floor(ms / 60_000),
+    intervals,
+    flags: flagsOf(findings),
+    explanations: findings.map(toExplanation),
+    eventIds: passages.flatMap((p) => p.eventIds),
+  };
 }
