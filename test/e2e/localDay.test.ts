@@ -54,4 +54,18 @@ describe("the simulator's day is the site's local day", () => {
     assert.ok(first !== undefined);
     assert.ok(first.intervals.some((iv) => auckland.clockOf(iv.from) === '09:00:00'));
   });
+
+  it('a bad --day or site.timeZone is one clear line, before anything is written', async () => {
+    const db = join(dir, 'bad.db');
+    const day = await runCli(['simulate', '--db', db, '--day', '2026-02-30'], { LOG_LEVEL: 'silent' });
+    assert.equal(day.code, 2);
+    assert.equal(day.stderr.trim(), "hallgate simulate: --day must be a date YYYY-MM-DD, got '2026-02-30'");
+    const zone = await runCli(['records', '--db', db], {
+      HALLGATE_SITE__TIME_ZONE: 'Mars/Base',
+      LOG_LEVEL: 'silent',
+    });
+    assert.equal(zone.code, 1);
+    assert.match(zone.stderr, /site\.timeZone: got "Mars\/Base"; expected an IANA time zone name/);
+    assert.doesNotMatch(zone.stderr, /\n\s+at /, 'no stack trace');
+  });
 });
