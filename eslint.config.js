@@ -69,6 +69,10 @@ export default tseslint.config(
         { name: 'setTimeout', message: 'rules/ has no timers.' },
         { name: 'setInterval', message: 'rules/ has no timers.' },
         { name: 'process', message: 'rules/ reads no environment.' },
+        {
+          name: 'Intl',
+          message: 'rules/ has no time zone database: the day and its UTC offsets come in as data (SiteDay).',
+        },
       ],
       'no-restricted-properties': [
         'error',

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { FfmpegFrameSource } from './camera/ffmpegFrameSource.ts';
 import type { Clock } from './clock.ts';
-import { utcDay } from './clock.ts';
+import { gatesOf } from './config/doors.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { createEngine } from './face/createEngine.ts';
+import { matchSettingOf } from './face/faceThreshold.ts';
 import { FaceRecognizer } from './face/faceRecognizer.ts';
 import { Gallery } from './face/gallery.ts';
 import { Matcher } from './face/matcher.ts';
@@ -15,6 +16,8 @@ import type { IngestInput } from './pipeline/ingestPipeline.ts';
 export interface CameraHealth {
   state: string;
   fps: number;
+  /** Face tracks that ended too small to recognise (too far from the camera), since start. */
+  tracksTooSmall: number;
 }
 
 /**
@@ -45,7 +48,7 @@ export function cameraService(
     const now = clock.now();
     const tol = core.pipeline.thresholds().sessionToleranceSec * 1000;
     const running = core.store
-      .sessionsOfDay(utcDay(now))
+      .sessionsOfDay(core.store.site.dayOf(now))
       .filter((s) => s.hallId === cfg.gateway.hallId && now >= s.start - tol && now <= s.end + tol);
     if (running.length === 0) return undefined;
     return new Set(running.flatMap((s) => core.store.enrolledStudentIds(s.courseId)));
@@ -55,8 +58,7 @@ export function cameraService(
     name: 'camera',
     async start() {
       await engine.load();
-      const threshold = cfg.camera.matchThreshold ?? engine.matchDefaults.threshold;
-      const margin = cfg.camera.matchMargin ?? engine.matchDefaults.margin;
+      const { threshold, margin } = matchSettingOf(cfg.camera);
       const gallery = new Gallery(core.store.db);
       const matcher = new Matcher(gallery.load(engine.name, engine.modelVersion), { threshold, margin });
       if (matcher.size === 0)
@@ -77,9 +79,10 @@ export function cameraService(
       );
       recognizer = new FaceRecognizer(
         {
-          gateId: cfg.camera.gateId,
+          gateId: gatesOf(cfg).cameraGate,
           hallId: cfg.gateway.hallId,
           direction: cfg.camera.direction,
+          minFacePx: cfg.camera.minFacePx,
           candidates,
           ...(crops.enabled ? { onUnknown: (event, view) => crops.save(event, view) } : {}),
         },
@@ -104,7 +107,11 @@ export function cameraService(
     const fps = now > lastAt ? ((s.framesOut - lastFrames) * 1000) / (now - lastAt) : 0;
     lastFrames = s.framesOut;
     lastAt = now;
-    return { state: s.state, fps: Math.round(fps * 10) / 10 };
+    return {
+      state: s.state,
+      fps: Math.round(fps * 10) / 10,
+      tracksTooSmall: recognizer?.stats().tracksTooSmall ?? 0,
+    };
   };
   return { service, health };
 }

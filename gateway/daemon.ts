@@ -2,6 +2,7 @@ import { join, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import { ClockSanity } from './clockSanity.ts';
+import { gatesOf } from './config/doors.ts';
 import type { Config, ReaderConfig } from './config/schema.ts';
 import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
@@ -83,7 +84,11 @@ export class Daemon {
     this.quarantine = quarantine;
     for (const rc of cfg.readers) {
       const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
-      const gate = { gateId: rc.gateId, hallId: cfg.gateway.hallId, direction: rc.direction };
+      const gate = {
+        gateId: gatesOf(cfg).readerGate(rc.id),
+        hallId: cfg.gateway.hallId,
+        direction: rc.direction,
+      };
       this.readerStates[rc.id] = 'connecting';
       reader.on('state', (s) => {
         this.readerStates[rc.id] = s.state;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import { utcDay, type Clock } from './clock.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
+import { ruleThresholds } from './face/faceThreshold.ts';
 import { ClassifierThread } from './pipeline/classifierThread.ts';
 import { IngestPipeline } from './pipeline/ingestPipeline.ts';
 import { BackgroundCheckpointer } from './store/backgroundCheckpointer.ts';
@@ -31,7 +32,14 @@ export class GatewayCore {
     private readonly log: Logger,
     opts: { faceFusion?: boolean } = {},
   ) {
-    this.store = openCheckedStore(cfg.store.path, clock.now(), log.child({ module: 'store' })).store;
+    this.store = openCheckedStore(
+      cfg.store.path,
+      clock.now(),
+      log.child({ module: 'store' }),
+      cfg.site.timeZone,
+    ).store;
+    if (this.store.rederived)
+      log.warn({ module: 'store', ...this.store.rederived }, 'store days moved to the site time zone');
     this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
     if (cfg.store.path !== ':memory:') {
       // Checkpoints (and their fsyncs) move to a worker thread; the main connection copies the short
@@ -56,7 +64,7 @@ export class GatewayCore {
       store: this.store,
       bloom: this.bloom,
       counter: this.counter,
-      thresholds: cfg.thresholds,
+      thresholds: ruleThresholds(cfg),
       clock,
       log: log.child({ module: 'pipeline' }),
       logCardIds: cfg.log.cardIds,
@@ -86,7 +94,7 @@ export class GatewayCore {
 
   /** Re-adds today's and yesterday's attendees from the records (idempotent): nothing lost between flushes survives a crash. */
   private restoreSketches(): void {
-    const since = utcDay(this.clock.now() - 24 * 3600_000);
+    const since = this.store.site.dayOf(this.clock.now() - 24 * 3600_000);
     let n = 0;
     for (const p of this.store.presentSince(since)) if (this.counter.add(p.courseId, p.day, p.studentId)) n++;
     if (n > 0) {

@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import type { ClockSanity } from './clockSanity.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
+import { ruleThresholds } from './face/faceThreshold.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import { VERSION, type Health } from './health.ts';
 
@@ -40,7 +41,7 @@ export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUp
       core.store.replaceTimetable(msg.data, now);
       return;
     case 'thresholds':
-      core.pipeline.setThresholds({ ...cfg.thresholds, ...msg.data });
+      core.pipeline.setThresholds({ ...ruleThresholds(cfg), ...msg.data });
       return;
   }
 }

@@ -1,5 +1,5 @@
 import type { Finding } from './finding.ts';
-import { clockOf, durationOf } from './formatTime.ts';
+import { durationOf } from './formatTime.ts';
 import type { SessionView } from './sessionView.ts';
 
 /**
@@ -9,6 +9,7 @@ import type { SessionView } from './sessionView.ts';
  *   the minutes are still reported).
  */
 export function absence(view: SessionView, arrivalRef: number): Finding[] {
+  const { clockOf } = view;
   const { th, session } = view;
   const first = view.segments[0];
   const cutoff = arrivalRef + th.absentAfterSec * 1000;

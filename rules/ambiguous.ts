@@ -1,5 +1,4 @@
 import type { Finding } from './finding.ts';
-import { clockOf } from './formatTime.ts';
 import type { Passage } from './pairCardFace.ts';
 import type { PresenceInterval } from './presenceIntervals.ts';
 import type { SessionView } from './sessionView.ts';
@@ -21,6 +20,7 @@ export function ambiguous(
   intervals: readonly PresenceInterval[],
   orphanExits: readonly Passage[],
 ): Finding[] {
+  const { clockOf } = view;
   const { session, th, window } = view;
   const out: Finding[] = [];
   const orphans = orphanExits.filter(

@@ -1,5 +1,5 @@
 import type { Finding } from './finding.ts';
-import { clockOf, durationOf } from './formatTime.ts';
+import { durationOf } from './formatTime.ts';
 import type { PresenceInterval } from './presenceIntervals.ts';
 import type { SessionView } from './sessionView.ts';
 import type { Timetable } from './timetable.ts';
@@ -20,6 +20,7 @@ export function backToBack(
   timetable: Timetable,
   intervals: readonly PresenceInterval[],
 ): { arrivalRef: number; findings: Finding[] } {
+  const { clockOf } = view;
   const { session, th } = view;
   const findings: Finding[] = [];
   const first = view.segments[0];

@@ -1,5 +1,5 @@
 import type { Finding } from './finding.ts';
-import { clockOf, durationOf } from './formatTime.ts';
+import { durationOf } from './formatTime.ts';
 import type { SessionView } from './sessionView.ts';
 
 /**
@@ -8,6 +8,7 @@ import type { SessionView } from './sessionView.ts';
  * and makes the session 'partial'.
  */
 export function breaks(view: SessionView): Finding[] {
+  const { clockOf } = view;
   const { th } = view;
   const out: Finding[] = [];
   let total = 0;

@@ -1,5 +1,5 @@
 import type { Finding } from './finding.ts';
-import { clockOf } from './formatTime.ts';
+import type { LocalClock } from './localClock.ts';
 import type { CardFaceMismatch, Passage } from './pairCardFace.ts';
 import type { Thresholds } from './types.ts';
 
@@ -14,6 +14,7 @@ export function cardFaceCheck(
   passages: readonly Passage[],
   mismatches: readonly CardFaceMismatch[],
   th: Thresholds,
+  { clockOf }: LocalClock,
 ): Finding[] {
   const out: Finding[] = [];
   const verified = passages.filter((p) => p.verified);

@@ -28,13 +28,13 @@ export function flagsOf(findings: readonly Finding[]): string[] {
  * priority list, not from the order.
  */
 export function classifySession(session: LectureSession, day: DayContext): AttendanceRecord {
-  const view = buildSessionView(session, day.timetable, day.intervals, day.passages, day.now);
+  const view = buildSessionView(session, day.timetable, day.intervals, day.passages, day.now, day.clock);
   const { th, window } = view;
   const viewIds = new Set(view.passages.flatMap((p) => p.eventIds));
   const mismatches = day.mismatches.filter((m) => viewIds.has(m.badge.eventId));
   const { arrivalRef, findings: b2b } = backToBack(view, day.timetable, day.intervals);
   const findings: Finding[] = [
-    ...cardFaceCheck(view.passages, mismatches, th),
+    ...cardFaceCheck(view.passages, mismatches, th, day.clock),
     ...ambiguous(view, day.timetable, day.intervals, day.orphanExits),
     ...missingExit(view),
     ...b2b,

@@ -1,4 +1,5 @@
 import { classifySession } from './classifySession.ts';
+import { localClock } from './localClock.ts';
 import type { DayContext } from './dayContext.ts';
 import { splitByFaceConfidence } from './faceConfidence.ts';
 import { orderEvents } from './orderEvents.ts';
@@ -64,6 +65,7 @@ export function classifyStudentDay(input: StudentDayInput): StudentDayResult {
     mismatches,
     lowConfidence,
     debounced: ordered.debounced,
+    clock: localClock(input.siteDay),
   };
   const starts = new Map(timetable.all.map((s) => [s.sessionId, s.start]));
   const records = [...timetable.enrolled.map((s) => classifySession(s, day)), ...unauthorizedRecords(day)]

@@ -1,3 +1,4 @@
+import type { LocalClock } from './localClock.ts';
 import type { DebouncedEvent } from './orderEvents.ts';
 import type { CardFaceMismatch, Passage } from './pairCardFace.ts';
 import type { PresenceInterval } from './presenceIntervals.ts';
@@ -16,4 +17,6 @@ export interface DayContext {
   mismatches: CardFaceMismatch[];
   lowConfidence: IdentityEvent[];
   debounced: DebouncedEvent[];
+  /** Local clock and day of the site (UTC when no site day was given). */
+  clock: LocalClock;
 }

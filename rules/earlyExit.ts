@@ -1,5 +1,5 @@
 import type { Finding } from './finding.ts';
-import { clockOf, durationOf } from './formatTime.ts';
+import { durationOf } from './formatTime.ts';
 import type { SessionView } from './sessionView.ts';
 
 /**
@@ -8,6 +8,7 @@ import type { SessionView } from './sessionView.ts';
  * end - earlyExitSec, and the student did not come back before the end.
  */
 export function earlyExit(view: SessionView): Finding[] {
+  const { clockOf } = view;
   const last = view.segments.at(-1);
   if (!view.ended || last === undefined) return [];
   const { th, session } = view;

@@ -5,5 +5,5 @@ export { defaultThresholds, effectiveThresholds } from './defaultThresholds.ts';
 export { compareEvents, orderEvents } from './orderEvents.ts';
 export { STATUS_PRIORITY } from './decideStatus.ts';
 export { noSessionId } from './unauthorizedHall.ts';
-export { utcDayOf } from './utcDay.ts';
+export { localClock, type LocalClock } from './localClock.ts';
 export type * from './types.ts';

@@ -1,5 +1,5 @@
 import type { Finding } from './finding.ts';
-import { clockOf, durationOf } from './formatTime.ts';
+import { durationOf } from './formatTime.ts';
 import type { SessionView } from './sessionView.ts';
 
 /**
@@ -12,6 +12,7 @@ import type { SessionView } from './sessionView.ts';
  *   arrival > ref + absentAfterSec               -> left to the absence rule
  */
 export function lateArrival(view: SessionView, arrivalRef: number): Finding[] {
+  const { clockOf } = view;
   const first = view.segments[0];
   if (first === undefined) return [];
   const { th } = view;

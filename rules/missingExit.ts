@@ -1,5 +1,4 @@
 import type { Finding } from './finding.ts';
-import { clockOf } from './formatTime.ts';
 import type { SessionView } from './sessionView.ts';
 
 /**
@@ -9,6 +8,7 @@ import type { SessionView } from './sessionView.ts';
  * with missingExit 'flag' the record goes to 'review' as well.
  */
 export function missingExit(view: SessionView): Finding[] {
+  const { clockOf } = view;
   const { th } = view;
   const out: Finding[] = [];
   for (const stay of view.stays) {

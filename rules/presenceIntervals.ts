@@ -25,6 +25,12 @@ export interface PresenceInterval {
   lastSeen: number;
   /** For implicit/missing exits: the session chain the stay was assumed to last until. */
   assumedUntilSessionId: string | null;
+  /**
+   * No exit, and no enrolled session of the student to assume the stay lasted
+   * for: it ends at the last sighting. Evidence of being at the door, not of
+   * staying (flagged for review where it would count as unauthorized).
+   */
+  sightingOnly: boolean;
 }
 
 interface OpenStay {
@@ -72,6 +78,7 @@ export function tracePresence(
         passages: open.passages,
         lastSeen: p.ts,
         assumedUntilSessionId: null,
+        sightingOnly: false,
       });
       open = null;
     } else {
@@ -84,30 +91,26 @@ export function tracePresence(
 
 /**
  * The session a stay with no exit belongs to: an enrolled session at that hall
- * whose [start - tolerance, end) holds the last sighting (else the entry);
- * failing that, any session there. Then extended over enrolled sessions in the
- * same hall that follow within transitSec (back-to-back in one hall).
+ * whose [start - tolerance, end) holds the last sighting (else the entry), then
+ * extended over enrolled sessions in the same hall that follow within
+ * transitSec (back-to-back in one hall). Never another course's session: a
+ * stray swipe at its door is not evidence of sitting through it (null: the
+ * stay ends at the last sighting).
  */
 function assumedEnd(stay: OpenStay, timetable: Timetable): { until: number; sessionId: string } | null {
   const find = (list: readonly LectureSession[] | undefined, t: number): LectureSession | undefined =>
     list?.find((s) => t >= s.start - timetable.thresholdsOf(s).sessionToleranceSec * 1000 && t < s.end);
   const enrolled = timetable.enrolledByHall.get(stay.hallId);
-  const anchor =
-    find(enrolled, stay.lastSeen) ??
-    find(enrolled, stay.from) ??
-    find(timetable.byHall.get(stay.hallId), stay.lastSeen) ??
-    find(timetable.byHall.get(stay.hallId), stay.from);
-  if (anchor === undefined) return null;
+  const anchor = find(enrolled, stay.lastSeen) ?? find(enrolled, stay.from);
+  if (enrolled === undefined || anchor === undefined) return null;
   let until = anchor.end;
   let last = anchor;
-  if (enrolled !== undefined && timetable.enrolledCourses.has(anchor.courseId)) {
-    for (const s of enrolled) {
-      if (s.start < anchor.start || s === anchor) continue;
-      if (s.start > until + timetable.thresholdsOf(last).transitSec * 1000) break;
-      if (s.end > until) {
-        until = s.end;
-        last = s;
-      }
+  for (const s of enrolled) {
+    if (s.start < anchor.start || s === anchor) continue;
+    if (s.start > until + timetable.thresholdsOf(last).transitSec * 1000) break;
+    if (s.end > until) {
+      until = s.end;
+      last = s;
     }
   }
   return { until, sessionId: last.sessionId };
@@ -116,7 +119,7 @@ function assumedEnd(stay: OpenStay, timetable: Timetable): { until: number; sess
 /**
  * Ends a stay that had no exit. Missing exit: presence is assumed until the end
  * of the session chain it belongs to (never before the last sighting); with no
- * such session, until the last sighting. Implicit exit (seen elsewhere at t):
+ * such session, until the last sighting (sightingOnly). Implicit exit (seen elsewhere at t):
  * the same, but no later than t. If the assumed end is after "now", the stay is
  * cut at now and marked 'still_inside'.
  */
@@ -148,5 +151,6 @@ function closeStay(
     passages,
     lastSeen: stay.lastSeen,
     assumedUntilSessionId: assumed?.sessionId ?? null,
+    sightingOnly: assumed === null,
   };
 }

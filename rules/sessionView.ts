@@ -1,3 +1,4 @@
+import type { LocalClock } from './localClock.ts';
 import type { Passage } from './pairCardFace.ts';
 import type { PresenceInterval } from './presenceIntervals.ts';
 import { windowOf, type Timetable } from './timetable.ts';
@@ -25,6 +26,8 @@ export interface SessionView {
   stays: PresenceInterval[];
   /** Passages at this hall within the window, plus every passage of the overlapping stays. */
   passages: Passage[];
+  /** Local clock time of an instant (explanation texts). */
+  clockOf: (ts: number) => string;
 }
 
 export function buildSessionView(
@@ -33,6 +36,7 @@ export function buildSessionView(
   intervals: readonly PresenceInterval[],
   passages: readonly Passage[],
   now: number,
+  clock: LocalClock,
 ): SessionView {
   const th = timetable.thresholdsOf(session);
   const window = windowOf(session, th);
@@ -70,6 +74,7 @@ export function buildSessionView(
     segments,
     stays,
     passages: attributed,
+    clockOf: clock.clockOf,
   };
 }
 

@@ -118,6 +118,20 @@ export interface InvalidAttempt {
   ts: number;
 }
 
+/**
+ * A local day of the site and the UTC offsets in effect during it, from the
+ * gateway's day module (the engine has no time zone database and no clock).
+ */
+export interface SiteDay {
+  /** The local day, 'YYYY-MM-DD'. */
+  day: string;
+  /**
+   * Offsets in force from each instant on (local = UTC + offsetMs), in time order;
+   * the first `from` is the day's local midnight. Two entries on a daylight-saving day.
+   */
+  offsets: { from: number; offsetMs: number }[];
+}
+
 /** Input for one student's day. */
 export interface StudentDayInput {
   studentId: string;
@@ -141,6 +155,11 @@ export interface StudentDayInput {
    * confirmed by their owner's badge, to keep crowded doorways quiet.
    */
   otherFaceEvents?: IdentityEvent[];
+  /**
+   * The site's local day the events belong to, with its UTC offsets: clock times
+   * in explanations and the day of `none:` records are local. Absent: UTC.
+   */
+  siteDay?: SiteDay;
 }
 
 export interface StudentDayResult {

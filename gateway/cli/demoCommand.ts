@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { AttendanceStatus } from '../../rules/types.ts';
 import { EmbeddedBroker } from '../../sync/embeddedBroker.ts';
 import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
-import { ManualClock, systemClock, utcDay } from '../clock.ts';
+import { ManualClock, systemClock } from '../clock.ts';
+import { SiteTime } from '../siteTime.ts';
 import { configSchema } from '../config/schema.ts';
 import { GatewayCore } from '../gatewayCore.ts';
 import { VERSION } from '../health.ts';
@@ -27,10 +28,6 @@ const STATUS_ORDER: AttendanceStatus[] = [
   'unauthorized',
   'pending',
 ];
-
-function hhmm(ts: number): string {
-  return new Date(ts).toISOString().slice(11, 19);
-}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -65,13 +62,15 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       mqtt: { enabled: !values['no-sync'], lingerMs: 100, heartbeatSec: 5 },
       aggregator: { store: 'sqlite', sqlitePath: join(dir, 'central.db') },
     });
-    const day = utcDay(Date.now());
+    const site = new SiteTime(cfg.site.timeZone);
+    const day = site.dayOf(Date.now());
     const campus = generateCampus({
       students,
       halls: 1,
       courses: 4,
       coursesPerStudent: 2,
       day,
+      timeZone: site.zone,
       seed: Number(values.seed),
     });
     const plan = planSwipes(campus, {
@@ -118,7 +117,9 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     console.log(
       `hallgate demo: ${campus.students.length} students, ${campus.sessions.length} lectures in ${campus.halls.join(', ')} on ${day}; store ${cfg.store.path}`,
     );
-    console.log(`simulated ${hhmm(first)}-${hhmm(last)} UTC in ${duration}s of wall time\n`);
+    console.log(
+      `simulated ${site.clockOf(first)}-${site.clockOf(last)} ${site.zone} in ${duration}s of wall time\n`,
+    );
 
     // A swipe is printed with what it changed once its student's day is decided (on the classifier thread).
     const lastSwipe = new Map<string, PlannedSwipe>();
@@ -126,7 +127,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       if (values.quiet) return;
       if (r.kind === 'invalid')
         console.log(
-          `${hhmm(s.ts)}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`,
+          `${site.clockOf(s.ts)}  ${'unknown card'.padEnd(12)} ${s.gateId.padEnd(10)} -> invalid attempt (${r.attempt.reason})`,
         );
       else if (r.kind === 'accepted' && r.event.studentId) lastSwipe.set(r.event.studentId, s);
     };
@@ -141,13 +142,15 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
         )
         .join('; ');
       console.log(
-        `${hhmm(s.ts)}  ${studentId.padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`,
+        `${site.clockOf(s.ts)}  ${studentId.padEnd(12)} ${s.gateId.padEnd(10)} ${s.direction.padEnd(5)} -> ${what || 'no change'}`,
       );
     });
     const hall = new SimulatedHall({ pipeline: core.pipeline, clock, plan, until: last, onResult: print });
     core.pipeline.events.on('finalised', ({ sessionId, changed }) => {
       if (!values.quiet && changed.length)
-        console.log(`${hhmm(clock.now())}  -- ${sessionId} ended: ${changed.length} record(s) finalised`);
+        console.log(
+          `${site.clockOf(clock.now())}  -- ${sessionId} ended: ${changed.length} record(s) finalised`,
+        );
     });
 
     const summaryLine = async (): Promise<string> => {
@@ -155,7 +158,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       const by = new Map<string, number>();
       for (const r of core.store.listRecords({ day })) by.set(r.status, (by.get(r.status) ?? 0) + 1);
       const statuses = STATUS_ORDER.filter((s) => by.get(s)).map((s) => `${s} ${by.get(s)}`);
-      const local = `[${hhmm(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${statuses.join(', ')}`;
+      const local = `[${site.clockOf(clock.now())}] events ${st.accepted + st.invalid}, invalid ${st.invalid}, records: ${statuses.join(', ')}`;
       if (!central) return local;
       const c = await central.store.counts();
       return `${local} | central: ${c.events} events, ${c.records} records, ${c.invalid} invalid; outbox ${core.store.counts().outbox}`;
@@ -194,7 +197,7 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       const count = (st: AttendanceStatus): number => recs.filter((r) => r.status === st).length;
       return [
         s.sessionId,
-        `${hhmm(s.start).slice(0, 5)}-${hhmm(s.end).slice(0, 5)}`,
+        `${site.clockOf(s.start).slice(0, 5)}-${site.clockOf(s.end).slice(0, 5)}`,
         core.store.enrolledStudentIds(s.courseId).length,
         ...STATUS_ORDER.map(count),
         `${core.counter.estimate(s.courseId, day)}/${core.store.exactUniqueCount(s.courseId, day)}`,

@@ -25,7 +25,7 @@ was refused.`,
       console.error(this.usage);
       return Promise.resolve(2);
     }
-    const { store } = openStore(values);
+    const { store } = openStore(values, true);
     try {
       const report = importFile(store, kind as ImportKind, file, Date.now());
       console.log(

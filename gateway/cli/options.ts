@@ -30,12 +30,23 @@ export function configFrom(values: { config?: string | undefined; db?: string | 
   return cfg;
 }
 
-export function openStore(values: { config?: string | undefined; db?: string | undefined }): {
+/**
+ * Opens the configured store. A command that writes days (import) passes
+ * `writesDays`: the store's days follow site.timeZone (moved if they were in
+ * another zone); readers keep the zone the store was last written in.
+ */
+export function openStore(
+  values: { config?: string | undefined; db?: string | undefined },
+  writesDays = false,
+): {
   cfg: Config;
   store: LocalStore;
 } {
   const cfg = configFrom(values);
-  return { cfg, store: LocalStore.open(cfg.store.path) };
+  return {
+    cfg,
+    store: LocalStore.open(cfg.store.path, Date.now(), writesDays ? cfg.site.timeZone : undefined),
+  };
 }
 
 /** Resolves on the first SIGINT or SIGTERM (logged), for commands that run until stopped. */

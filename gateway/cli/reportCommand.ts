@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { HallgateError } from '../errors.ts';
+import { SiteTime } from '../siteTime.ts';
 import { createLogger } from '../log.ts';
 import { createCentralStore } from '../../sync/aggregator/startAggregator.ts';
 import {
@@ -70,7 +71,10 @@ Definitions: docs/reports.md.`,
     const store = createCentralStore(cfg.aggregator, log);
     await store.start();
     try {
-      const tables = await reportsFromStore(store, kinds, range, opts);
+      const tables = await reportsFromStore(store, kinds, range, {
+        ...opts,
+        site: new SiteTime(cfg.site.timeZone),
+      });
       if (format === 'table') {
         for (const t of tables) {
           console.log(`${t.title} (${range.from} to ${range.to})\n${t.description}\n`);

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock, utcDay } from '../clock.ts';
+import { ManualClock } from '../clock.ts';
+import { HallgateError } from '../errors.ts';
 import { GatewayCore } from '../gatewayCore.ts';
+import { parseDay, SiteTime } from '../siteTime.ts';
 import { createLogger } from '../log.ts';
 import { campusCsv, generateCampus, seedStore, type CampusOptions } from '../simulate/campus.ts';
 import { feedSerial } from '../simulate/serialFeeder.ts';
@@ -15,6 +17,7 @@ export const simulateCommand: Command = {
   summary: 'generate a campus and a day of swipes: into a serial device, into a store, or as CSV files',
   usage: `hallgate simulate [campus and behaviour options] [output]
 campus:    --students N (200) --halls H (1) --courses C (4) --courses-per-student K (2) --day YYYY-MM-DD (today)
+           (days and lecture times, from 09:00, are local to site.timeZone)
            --live: first lecture starts now (implied by --device), so a running daemon sees swipes in it
 behaviour: --late-pct P (15) --absent-pct P (5) --early-exit-pct P (5) --break-pct P (5)
            --invalid-pct P (2) --unauthorized-pct P (1) --seed S (1)
@@ -58,19 +61,22 @@ output (one of):
     };
     const cfg = configFrom(values);
     const seed = num('seed');
-    const day = values.day ?? utcDay(Date.now());
+    const site = new SiteTime(cfg.site.timeZone);
+    if (values.day !== undefined && parseDay(values.day) === null)
+      throw new HallgateError('USAGE', `--day must be a date YYYY-MM-DD, got '${values.day}'`);
+    const day = values.day ?? site.dayOf(Date.now());
     const campusOpts: Partial<CampusOptions> = {
       students: num('students'),
       halls: num('halls'),
       courses: num('courses'),
       coursesPerStudent: num('courses-per-student'),
       day,
+      timeZone: site.zone,
       seed,
     };
     if ((values.device || values.live) && !values.day) {
       // Live feeding: put the first lecture at the current time so swipes land in it.
-      const now = new Date();
-      campusOpts.firstLectureMin = now.getUTCHours() * 60 + now.getUTCMinutes() - 2;
+      campusOpts.firstLectureMin = site.minutesOf(Date.now()) - 2;
     }
     const campus = generateCampus(campusOpts);
     const behaviour: Partial<BehaviourOptions> = {

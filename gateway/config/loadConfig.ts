@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HallgateError } from '../errors.ts';
+import { doorProblems } from './doors.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export interface ConfigProblem {
@@ -99,7 +100,16 @@ function expectedOf(issue: z.core.$ZodIssue): string {
 /** Validates an already-parsed object; throws ConfigError listing every problem. */
 export function validateConfig(raw: unknown, source = 'config'): Config {
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Doors name readers: checked against the readers list, every problem reported.
+    const doors = doorProblems(result.data).map(([path, expected]) => ({
+      field: path.map(String).join('.'),
+      value: valueAt(raw, path),
+      expected,
+    }));
+    if (doors.length === 0) return result.data;
+    throw new ConfigError(source, doors);
+  }
   const problems = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
     value: valueAt(raw, issue.path),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defaultThresholds as d } from '../../rules/defaultThresholds.ts';
+import { isTimeZone } from '../siteTime.ts';
+import { doorSchema } from './doors.ts';
 
 /**
  * The one configuration schema of the daemon: types, defaults, validation and
@@ -59,8 +61,10 @@ export const thresholdsSchema = z.object({
     .number()
     .min(0)
     .max(1)
-    .default(d.faceMinConfidence)
-    .describe('Face recognitions below this confidence are ignored'),
+    .optional()
+    .describe(
+      "Face recognitions below this confidence are ignored (default: the camera engine's match threshold, so engine and rules agree)",
+    ),
   pairingWindowSec: z
     .number()
     .int()
@@ -124,15 +128,31 @@ export const cameraSchema = z
     width: z.number().int().positive().default(640),
     height: z.number().int().positive().default(480),
     fps: z.number().positive().default(10),
-    gateId: z.string().default('cam-1'),
+    gateId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Gate the camera reports (default: its door's id, else the first reader's gate, so card and face pair; 'cam-1' with no reader)",
+      ),
     direction: direction.default('unknown'),
     engine: z.enum(['onnx', 'faceapi']).default('onnx'),
+    minFacePx: z
+      .number()
+      .int()
+      .min(8)
+      .default(40)
+      .describe(
+        'Faces smaller than this (px, shorter side) are tracked but not recognised, and counted (tracksTooSmall); see docs/face.md for the distance it means',
+      ),
     matchThreshold: z
       .number()
       .min(-1)
       .max(1)
       .optional()
-      .describe("Cosine similarity needed for a match (default: the engine's own, 0.45 onnx, 0.9 faceapi)"),
+      .describe(
+        "Cosine similarity needed for a match (default: the engine's own, calibrated: 0.495 onnx, 0.96 faceapi)",
+      ),
     matchMargin: z
       .number()
       .min(0)
@@ -249,6 +269,17 @@ export const configSchema = z.object({
       hallId: z.string().min(1).default('HALL-A').describe('Hall this gateway serves'),
     })
     .prefault({}),
+  site: z
+    .object({
+      timeZone: z
+        .string()
+        .refine(isTimeZone, 'an IANA time zone name, e.g. Europe/Berlin or UTC')
+        .default('UTC')
+        .describe(
+          "The site's time zone: days, weekdays and clock times of events, records, reports and --date are local (setting it on an existing store moves its days)",
+        ),
+    })
+    .prefault({}),
   store: z
     .object({
       path: z.string().min(1).default('var/hallgate.db').describe('SQLite file of the local store'),
@@ -299,6 +330,12 @@ export const configSchema = z.object({
     })
     .prefault({}),
   readers: z.array(readerSchema).default([]),
+  doors: z
+    .array(doorSchema)
+    .default([])
+    .describe(
+      'Doors of the hall: a reader and the camera at one door report the door as their gate and pair',
+    ),
   camera: cameraSchema.prefault({}),
   thresholds: thresholdsSchema.prefault({}),
   mqtt: mqttSchema.prefault({}),

@@ -3,10 +3,15 @@ import { readFile } from 'node:fs/promises';
 import type { Clock } from '../clock.ts';
 import { decodeImage } from './decodeImage.ts';
 import type { FaceEngine } from './faceEngine.ts';
+import { engineMatchOf } from './faceThreshold.ts';
 import type { Gallery } from './gallery.ts';
 
 export type EnrollErrorCode =
-  'ENROLL_UNREADABLE' | 'ENROLL_NO_FACE' | 'ENROLL_SEVERAL_FACES' | 'ENROLL_FACE_TOO_SMALL';
+  | 'ENROLL_UNREADABLE'
+  | 'ENROLL_NO_FACE'
+  | 'ENROLL_SEVERAL_FACES'
+  | 'ENROLL_FACE_TOO_SMALL'
+  | 'ENROLL_LOW_SCORE';
 
 export interface PhotoReport {
   photo: string;
@@ -32,6 +37,8 @@ export interface EnrollResult {
 export interface EnrollOptions {
   /** Smallest accepted face, shorter side in pixels (default 80). */
   minFacePx?: number;
+  /** Lowest accepted detector score (default: the engine's minEnrolScore, 0.7 onnx, 0.5 face-api). */
+  minDetScore?: number;
 }
 
 export interface EnrollDeps {
@@ -52,6 +59,7 @@ export async function enrollStudent(
   opts: EnrollOptions = {},
 ): Promise<EnrollResult> {
   const minFacePx = opts.minFacePx ?? 80;
+  const minDetScore = opts.minDetScore ?? engineMatchOf(deps.engine.name)?.minEnrolScore ?? 0;
   const reports: PhotoReport[] = [];
   const ready: { vector: Float32Array; detScore: number; facePx: number; photoTag: string }[] = [];
   for (const photo of photos) {
@@ -91,6 +99,17 @@ export async function enrollStudent(
         ok: false,
         code: 'ENROLL_FACE_TOO_SMALL',
         message: `face is ${facePx} px, at least ${minFacePx} px needed`,
+        detScore: face.score,
+        facePx,
+      });
+      continue;
+    }
+    if (face.score < minDetScore) {
+      reports.push({
+        photo,
+        ok: false,
+        code: 'ENROLL_LOW_SCORE',
+        message: `detector score ${face.score.toFixed(3)} is below ${minDetScore}: not clearly a face; use a sharper, frontal photo`,
         detScore: face.score,
         facePx,
       });

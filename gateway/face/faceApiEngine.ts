@@ -6,6 +6,7 @@ import { HallgateError } from '../errors.ts';
 
 import type * as FaceApiModule from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import type * as TfModule from '@tensorflow/tfjs';
+import { ENGINE_MATCH } from './faceThreshold.ts';
 import type * as TfWasmModule from '@tensorflow/tfjs-backend-wasm';
 
 type FaceApi = typeof FaceApiModule;
@@ -45,8 +46,7 @@ function initBackend(tf: Tf, wasm: TfWasm): Promise<void> {
 export class FaceApiEngine implements FaceEngine {
   readonly name = 'faceapi';
   readonly embeddingSize = 128;
-  /** face-api descriptors sit close together: euclidean 0.6 (its own rule of thumb) is cosine 0.82 once normalised. */
-  readonly matchDefaults = { threshold: 0.9, margin: 0.02 };
+  readonly matchDefaults = ENGINE_MATCH.faceapi;
   modelVersion = '';
   private api?: FaceApi;
   private tf?: Tf;

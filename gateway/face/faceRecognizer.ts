@@ -62,6 +62,10 @@ export interface FaceRecognizerStats {
   /** Frames skipped because recognition was busy (latest frame wins). */
   framesDropped: number;
   facesDetected: number;
+  /** Detections skipped because the face was smaller than minFacePx. */
+  facesTooSmall: number;
+  /** Tracks that ended without a single try: the face never grew to minFacePx (too far from the camera). */
+  tracksTooSmall: number;
   embeddings: number;
   events: number;
   unknown: number;
@@ -87,9 +91,13 @@ export class FaceRecognizer {
   private unsubscribe: (() => void) | undefined;
   /** Best view of each undecided track, kept only when opts.onUnknown is set. */
   private readonly views = new Map<string, FaceView>();
+  /** Largest face (px) of each undecided track seen only below minFacePx so far. */
+  private readonly small = new Map<string, number>();
   private readonly counters = {
     framesProcessed: 0,
     facesDetected: 0,
+    facesTooSmall: 0,
+    tracksTooSmall: 0,
     embeddings: 0,
     events: 0,
     unknown: 0,
@@ -123,6 +131,18 @@ export class FaceRecognizer {
     this.unsubscribe = undefined;
     this.slot.take();
     await this.idle;
+  }
+
+  /** A track that ended having been seen only too small: counted and logged (no face data in the line). */
+  private endSmall(trackId: string): void {
+    const facePx = this.small.get(trackId);
+    if (facePx === undefined) return;
+    this.small.delete(trackId);
+    this.counters.tracksTooSmall++;
+    this.log.info(
+      { trackId, facePx: Math.round(facePx), minFacePx: this.opts.minFacePx ?? 40 },
+      'face too small to recognise (too far from the camera): track ended without a try',
+    );
   }
 
   stats(): FaceRecognizerStats {
@@ -174,7 +194,13 @@ export class FaceRecognizer {
     for (const { index, track } of assigned) {
       if (track.decided) continue;
       const face: DetectedFace = faces[index]!;
-      if (Math.min(face.box.width, face.box.height) < (this.opts.minFacePx ?? 40)) continue;
+      const facePx = Math.min(face.box.width, face.box.height);
+      if (facePx < (this.opts.minFacePx ?? 40)) {
+        this.counters.facesTooSmall++;
+        if (track.attempts === 0) this.small.set(track.id, Math.max(this.small.get(track.id) ?? 0, facePx));
+        continue;
+      }
+      this.small.delete(track.id);
       track.attempts++;
       if (this.opts.onUnknown) this.keepView(track, face, image, frame.ts);
       const embedding = await engine.embed(image, face);
@@ -194,6 +220,7 @@ export class FaceRecognizer {
     for (const t of ended) {
       if (!t.decided && t.attempts >= 2) out.push(this.unknown(t, 0, t.lastTs));
       this.views.delete(t.id);
+      this.endSmall(t.id);
     }
     return out;
   }

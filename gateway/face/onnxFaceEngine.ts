@@ -5,6 +5,7 @@ import { DEFAULT_ONNX_MODEL_DIR, loadVerifiedModel, readManifest } from './model
 import { nms } from './nms.ts';
 import { regionToChw, toGray, type Region } from './resample.ts';
 import { HallgateError } from '../errors.ts';
+import { ENGINE_MATCH } from './faceThreshold.ts';
 
 export interface OnnxEngineOptions {
   /** Folder with manifest.json and the .onnx files (default models/onnx/). */
@@ -36,7 +37,7 @@ const EMB_SIZE = 112;
 export class OnnxFaceEngine implements FaceEngine {
   readonly name = 'onnx';
   readonly embeddingSize = 512;
-  readonly matchDefaults = { threshold: 0.45, margin: 0.05 };
+  readonly matchDefaults = ENGINE_MATCH.onnx;
   modelVersion = '';
   private detector?: ort.InferenceSession;
   private landmarker?: ort.InferenceSession;

@@ -41,6 +41,7 @@ export function decideStudentDay(
     thresholds,
     courseOverrides: store.courseOverrides(),
     now,
+    siteDay: store.site.siteDay(day),
   };
   if (ctx.faceFusion) input.otherFaceEvents = facesNearBadges(ctx, studentId, day, events);
   const { records } = classifyStudentDay(input);

@@ -6,7 +6,7 @@ import type {
   InvalidAttempt,
   Thresholds,
 } from '../../rules/types.ts';
-import { utcDay, type Clock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import { SafeEmitter } from '../safeEmitter.ts';
 import { recordOfDecision, type LocalStore, type SaveOutcome } from '../store/localStore.ts';
 import type { RosterBloom } from '../validation/rosterBloom.ts';
@@ -359,7 +359,7 @@ export class IngestPipeline {
       days.set(keyOf(studentId, day), [studentId, day]);
     if (this.deps.faceFusion) {
       for (const face of store.faceEventsSince(from)) {
-        const day = utcDay(face.ts);
+        const day = store.site.dayOf(face.ts);
         for (const other of badgersNearFace(this.context(), face, day))
           days.set(keyOf(other, day), [other, day]);
       }
@@ -464,7 +464,7 @@ export class IngestPipeline {
     }
 
     const lectureId = lectureOf(
-      store.sessionsOfDay(utcDay(event.ts)),
+      store.sessionsOfDay(store.site.dayOf(event.ts)),
       event.hallId,
       event.ts,
       this.deps.thresholds.sessionToleranceSec * 1000,
@@ -487,7 +487,7 @@ export class IngestPipeline {
       return { kind: 'invalid', event, attempt, bloomFalsePositive };
     }
 
-    const day = utcDay(event.ts);
+    const day = store.site.dayOf(event.ts);
     this.classify(event.studentId, day, now);
     // A face can arrive after the badge it contradicts: students who badged at
     // this gate within the pairing window are decided again with it.

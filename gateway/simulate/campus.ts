@@ -1,4 +1,5 @@
 import type { LectureSession } from '../../rules/types.ts';
+import { SiteTime } from '../siteTime.ts';
 import type { LocalStore, StudentRow } from '../store/localStore.ts';
 import { Prng } from './prng.ts';
 
@@ -7,9 +8,11 @@ export interface CampusOptions {
   halls: number;
   courses: number;
   coursesPerStudent: number;
-  /** UTC day of the timetable, 'YYYY-MM-DD'. */
+  /** Local day of the timetable, 'YYYY-MM-DD'. */
   day: string;
-  /** First lecture of the day, minutes after 00:00 UTC. */
+  /** The site's IANA time zone: lectures are laid out in its working hours. */
+  timeZone: string;
+  /** First lecture of the day, local minutes after midnight. */
   firstLectureMin: number;
   lectureMin: number;
   gapMin: number;
@@ -22,6 +25,7 @@ export const defaultCampusOptions: CampusOptions = {
   courses: 4,
   coursesPerStudent: 2,
   day: '2026-03-19',
+  timeZone: 'UTC',
   firstLectureMin: 9 * 60,
   lectureMin: 90,
   gapMin: 15,
@@ -62,17 +66,18 @@ export function generateCampus(opts: Partial<CampusOptions> = {}): Campus {
     courseId: `C${String(101 + i)}`,
     name: `${SUBJECTS[i % SUBJECTS.length]!}${i >= SUBJECTS.length ? ` ${Math.floor(i / SUBJECTS.length) + 1}` : ''}`,
   }));
-  const dayStart = Date.parse(`${o.day}T00:00:00Z`);
+  const site = new SiteTime(o.timeZone);
   const sessions: LectureSession[] = courses.map((c, i) => {
     const hallId = halls[i % halls.length]!;
     const slot = Math.floor(i / halls.length);
-    const start = dayStart + (o.firstLectureMin + slot * (o.lectureMin + o.gapMin)) * 60_000;
+    const startMin = o.firstLectureMin + slot * (o.lectureMin + o.gapMin);
+    // Local wall times: on a daylight-saving day a lecture across the change is an hour shorter or longer.
     return {
       sessionId: `${c.courseId}-${o.day}`,
       courseId: c.courseId,
       hallId,
-      start,
-      end: start + o.lectureMin * 60_000,
+      start: site.instantOf(o.day, startMin),
+      end: site.instantOf(o.day, startMin + o.lectureMin),
     };
   });
   const usedCards = new Set<string>();

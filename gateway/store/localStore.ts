@@ -8,10 +8,11 @@ import type {
   LectureSession,
   Thresholds,
 } from '../../rules/types.ts';
-import { utcDay } from '../clock.ts';
+import { SiteTime } from '../siteTime.ts';
 import { HallgateError } from '../errors.ts';
 import { migrate } from './migrate.ts';
 import { privateDatabase } from './fileModes.ts';
+import { rederiveDays, ZONE_KEY, type Rederived } from './rederiveDays.ts';
 import { recordRef } from '../../sync/recordRef.ts';
 import type { RecordRow } from './recordRow.ts';
 
@@ -195,8 +196,15 @@ export class LocalStore {
   /** Grows whenever the cached timetable or overrides are dropped (other connections follow it). */
   private cacheEpoch = 0;
 
-  private constructor(db: Database.Database) {
+  /** The site's clock: every day this store writes is a local day of it. */
+  readonly site: SiteTime;
+  /** What opening changed when the store's days were moved to another zone (null: nothing). */
+  readonly rederived: Rederived | null;
+
+  private constructor(db: Database.Database, site: SiteTime, rederived: Rederived | null) {
     this.db = db;
+    this.site = site;
+    this.rederived = rederived;
     this.stmts = {
       studentByCard: db.prepare<[string], { student_id: string }>(
         'SELECT student_id FROM students INDEXED BY students_by_card WHERE card_uid = ?',
@@ -314,10 +322,17 @@ export class LocalStore {
     };
   }
 
-  /** Opens (creating if needed) the store, applies pragmas and migrations. */
-  static open(path: string, now: number = Date.now()): LocalStore {
+  /**
+   * Opens (creating if needed) the store, applies pragmas and migrations. With
+   * `timeZone`, the store's days are local days of that zone (moved there by
+   * rederiveDays when they were derived in another); without it, in the zone
+   * the store was last used with (readers), UTC for a store that never had one.
+   */
+  static open(path: string, now: number = Date.now(), timeZone?: string): LocalStore {
     privateDatabase(path);
     let db: Database.Database;
+    let site: SiteTime;
+    let rederived: Rederived | null;
     try {
       db = new Database(path);
       db.pragma('journal_mode = WAL');
@@ -326,6 +341,11 @@ export class LocalStore {
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -4000');
       migrate(db, undefined, now);
+      const stored = (
+        db.prepare('SELECT value FROM meta WHERE key = ?').get(ZONE_KEY) as { value: string } | undefined
+      )?.value;
+      site = new SiteTime(timeZone ?? stored ?? 'UTC');
+      rederived = rederiveDays(db, site);
     } catch (err) {
       throw new HallgateError(
         'STORE_OPEN_FAILED',
@@ -333,7 +353,7 @@ export class LocalStore {
         { cause: err },
       );
     }
-    return new LocalStore(db);
+    return new LocalStore(db, site, rederived);
   }
 
   close(): void {
@@ -383,7 +403,7 @@ export class LocalStore {
     this.stmts.upsertHall.run(hallId, name);
   }
   upsertSession(s: LectureSession): void {
-    this.stmts.upsertSession.run({ ...s, day: utcDay(s.start) });
+    this.stmts.upsertSession.run({ ...s, day: this.site.dayOf(s.start) });
     this.clearCaches();
   }
 
@@ -539,7 +559,7 @@ export class LocalStore {
     lectureId: string | null = null,
     clockSuspect = false,
   ): boolean {
-    const day = utcDay(ev.ts);
+    const day = this.site.dayOf(ev.ts);
     const info = this.stmts.insertEvent.run(
       ev.eventId,
       ev.source,
@@ -635,7 +655,7 @@ export class LocalStore {
   }
 
   private recordParams(r: AttendanceRecord, version: number, json: RecordJson, now: number): RecordParams {
-    const day = this.sessionDay(r.sessionId) ?? (r.intervals[0] ? utcDay(r.intervals[0].from) : utcDay(now));
+    const day = this.sessionDay(r.sessionId) ?? this.site.dayOf(r.intervals[0]?.from ?? now);
     return [
       r.studentId,
       r.sessionId,
@@ -759,7 +779,7 @@ export class LocalStore {
   // ---- invalid attempts, HLL, dead letters ---------------------------------------------
 
   insertInvalid(a: InvalidAttempt, now: number): boolean {
-    const day = utcDay(a.ts);
+    const day = this.site.dayOf(a.ts);
     const info = this.stmts.insertInvalid.run({ ...a, day });
     if (info.changes === 0) return false;
     this.stmts.outbox.run('invalid', JSON.stringify({ ...a, day }), now);

@@ -38,12 +38,14 @@ export function openCheckedStore(
   path: string,
   now: number,
   log: Logger,
+  timeZone?: string,
 ): { store: LocalStore; recovery: StoreRecovery | null } {
-  if (path === ':memory:' || !existsSync(path)) return { store: LocalStore.open(path, now), recovery: null };
+  if (path === ':memory:' || !existsSync(path))
+    return { store: LocalStore.open(path, now, timeZone), recovery: null };
   const problems = checkStore(path);
-  if (problems.length === 0) return { store: LocalStore.open(path, now), recovery: null };
+  if (problems.length === 0) return { store: LocalStore.open(path, now, timeZone), recovery: null };
   const movedTo = moveAside(path, now);
-  const store = LocalStore.open(path, now);
+  const store = LocalStore.open(path, now, timeZone);
   const recovery: StoreRecovery = { at: now, movedTo, problems, salvaged: {}, unreadable: {} };
   salvageInto(store, movedTo, recovery, log);
   store.setMeta(STORE_RECOVERED_KEY, JSON.stringify(recovery));

@@ -1,4 +1,4 @@
-import { utcDay } from '../../gateway/clock.ts';
+import { utcSite } from '../../gateway/siteTime.ts';
 import type { BatchItem } from '../schema.ts';
 
 /** The earliest instant the centre accepts (epoch ms): 2000-01-01T00:00:00Z. */
@@ -6,13 +6,23 @@ export const EARLIEST_MS = Date.UTC(2000, 0, 1);
 /** How far ahead of the aggregator's clock an instant may lie. */
 export const MAX_AHEAD_MS = 86_400_000;
 
+/** Civil time zones lie between UTC-12 and UTC+14. */
+const WEST_MS = 12 * 3_600_000;
+const EAST_MS = 14 * 3_600_000;
+
 /**
- * The day an instant falls on, as the gateways name it. The single place the
- * aggregator turns an instant into a day: today UTC; when the site has a time
- * zone it is passed here.
+ * Why `day` cannot be the local day of `ts` in any time zone, or null. Each
+ * gateway names days in its site's zone (gateway/siteTime.ts), which the
+ * centre does not hold, so the day must lie between the instant's day at
+ * UTC-12 and at UTC+14: a day that no zone gives is refused.
  */
-export function dayOfInstant(ts: number): string {
-  return utcDay(ts);
+export function dayMismatch(day: string, ts: number): string | null {
+  const site = utcSite();
+  const earliest = site.dayOf(ts - WEST_MS);
+  const latest = site.dayOf(ts + EAST_MS);
+  return day >= earliest && day <= latest
+    ? null
+    : `day ${day} does not match ts ${ts} (day ${earliest}..${latest})`;
 }
 
 /** Why an instant is implausible (outside 2000-01-01 .. now + 1 day), or null. */
@@ -39,8 +49,7 @@ export function itemTimeProblem(item: BatchItem, now: number): string | null {
       const p = item.payload;
       const bad = instantProblem('ts', p.ts, now);
       if (bad !== null) return bad;
-      const want = dayOfInstant(p.ts);
-      return p.day === want ? null : `day ${p.day} does not match ts ${p.ts} (day ${want})`;
+      return dayMismatch(p.day, p.ts);
     }
     case 'record': {
       const p = item.payload;

@@ -1,3 +1,4 @@
+import type { SiteTime } from '../../gateway/siteTime.ts';
 import { consistency, type ConsistencyOptions } from './consistency.ts';
 import { invalidByGate, invalidByHour } from './invalidAttempts.ts';
 import { latecomers, type LatecomerOptions } from './latecomers.ts';
@@ -14,7 +15,12 @@ export function isReportKind(s: string): s is ReportKind {
   return (REPORT_KINDS as readonly string[]).includes(s);
 }
 
-export type ReportOptions = LatecomerOptions & RankingOptions & ConsistencyOptions;
+export type ReportOptions = LatecomerOptions &
+  RankingOptions &
+  ConsistencyOptions & {
+    /** The site's clock: hours of the day are local (default UTC). Days come from the records. */
+    site?: SiteTime;
+  };
 
 /** What the given reports read from the store. */
 export function needsOf(kinds: readonly ReportKind[]): ReportNeeds {
@@ -42,7 +48,7 @@ export function buildReports(
       case 'consistency':
         return [consistency(input.records, opts)];
       case 'invalid':
-        return [invalidByGate(input.invalid), invalidByHour(input.invalid)];
+        return [invalidByGate(input.invalid), invalidByHour(input.invalid, opts.site)];
     }
   });
 }

@@ -1,19 +1,17 @@
 import { HallgateError } from '../../gateway/errors.ts';
+import { addDays, parseDay, weekdayOfDay } from '../../gateway/siteTime.ts';
 import type { DayRange } from './reportTable.ts';
 
 /** Longest range a report reads (stores are read day by day for some queries). */
 export const MAX_RANGE_DAYS = 731;
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
+/** Calendar days are zone-free: a range of local days is counted on the calendar. */
 function dayMs(day: string, what: string): number {
-  const m = DAY.exec(day);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) {
-    throw new HallgateError('USAGE', `${what} must be a date YYYY-MM-DD, got '${day}'`);
-  }
-  return ms;
+  const p = parseDay(day);
+  if (p === null) throw new HallgateError('USAGE', `${what} must be a date YYYY-MM-DD, got '${day}'`);
+  return Date.UTC(p[0], p[1] - 1, p[2]);
 }
 
 /** Checks a user-given range: real dates, from <= to, at most MAX_RANGE_DAYS days. */
@@ -32,9 +30,8 @@ export function parseDayRange(from: string | undefined, to: string | undefined):
 /** Every day of the range, in order. */
 export function daysOf(range: DayRange): string[] {
   const out: string[] = [];
-  for (let t = dayMs(range.from, 'from'); t <= dayMs(range.to, 'to'); t += MS_PER_DAY) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
+  const n = (dayMs(range.to, 'to') - dayMs(range.from, 'from')) / MS_PER_DAY;
+  for (let i = 0; i <= n; i++) out.push(addDays(range.from, i));
   return out;
 }
 
@@ -48,7 +45,8 @@ export const WEEKDAYS = [
   'Sunday',
 ] as const;
 
-/** ISO weekday index of a day (0 = Monday .. 6 = Sunday). */
+/** ISO weekday index of a (local) day (0 = Monday .. 6 = Sunday). */
 export function weekdayIndex(day: string): number {
-  return (new Date(dayMs(day, 'day')).getUTCDay() + 6) % 7;
+  dayMs(day, 'day');
+  return weekdayOfDay(day);
 }

@@ -1,3 +1,4 @@
+import { utcSite, type SiteTime } from '../../gateway/siteTime.ts';
 import type { ReportInvalid } from './reportRows.ts';
 import type { ReportTable } from './reportTable.ts';
 
@@ -56,11 +57,11 @@ export function invalidByGate(invalid: readonly ReportInvalid[]): ReportTable {
   };
 }
 
-/** Invalid attempts per UTC hour of day (only hours with attempts), in hour order. */
-export function invalidByHour(invalid: readonly ReportInvalid[]): ReportTable {
+/** Invalid attempts per local hour of day (only hours with attempts), in hour order. */
+export function invalidByHour(invalid: readonly ReportInvalid[], site: SiteTime = utcSite()): ReportTable {
   const per = new Map<number, Tally>();
   for (const i of invalid) {
-    const h = new Date(i.ts).getUTCHours();
+    const h = site.hourOf(i.ts);
     let t = per.get(h);
     if (!t) per.set(h, (t = tally()));
     add(t, i);
@@ -71,8 +72,8 @@ export function invalidByHour(invalid: readonly ReportInvalid[]): ReportTable {
   return {
     id: 'invalid-by-hour',
     title: 'Invalid attempts by hour',
-    description: 'Unknown badges and unknown faces per hour of the day (UTC), summed over the range.',
-    columns: [{ key: 'hour', header: 'Hour (UTC)' }, ...COUNT_COLUMNS],
+    description: `Unknown badges and unknown faces per hour of the day (${site.zone}), summed over the range.`,
+    columns: [{ key: 'hour', header: `Hour (${site.zone})` }, ...COUNT_COLUMNS],
     rows,
   };
 }

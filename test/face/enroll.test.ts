@@ -123,3 +123,22 @@ test('remove deletes every embedding of the student', async () => {
   assert.equal(gallery.remove('S3'), 0);
   assert.ok(gallery.summary().every((s) => s.students >= 1));
 });
+
+test('a face whose detector score is below the floor is refused (ENROLL_LOW_SCORE), at the floor accepted', async () => {
+  const file = await photo('floor.jpg', enrolmentCrop(people[1]!));
+  const first = await enrollStudent({ engine, gallery, clock }, 'S-floor', [file], { minDetScore: 1.01 });
+  assert.equal(first.ok, false);
+  assert.equal(first.stored, 0);
+  const p = first.photos[0]!;
+  assert.equal(p.code, 'ENROLL_LOW_SCORE');
+  assert.match(p.message!, /detector score 0\.\d{3} is below 1\.01/);
+  const score = p.detScore!;
+  const above = await enrollStudent({ engine, gallery, clock }, 'S-floor', [file], {
+    minDetScore: score + 1e-6,
+  });
+  assert.equal(above.photos[0]!.code, 'ENROLL_LOW_SCORE');
+  const at = await enrollStudent({ engine, gallery, clock }, 'S-floor', [file], { minDetScore: score });
+  assert.equal(at.ok, true);
+  // the engine's own floor applies by default
+  assert.equal(engine.matchDefaults.minEnrolScore, 0.7);
+});

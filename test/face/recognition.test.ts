@@ -8,10 +8,12 @@ import { decodeImage } from '../../gateway/face/decodeImage.ts';
 import { enrollStudent } from '../../gateway/face/enroll.ts';
 import { FaceApiEngine } from '../../gateway/face/faceApiEngine.ts';
 import type { FaceEngine } from '../../gateway/face/faceEngine.ts';
-import { Gallery } from '../../gateway/face/gallery.ts';
+import { ENGINE_MATCH } from '../../gateway/face/faceThreshold.ts';
+import { Gallery, type GalleryVectors } from '../../gateway/face/gallery.ts';
 import { Matcher } from '../../gateway/face/matcher.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { migrate } from '../../gateway/store/migrate.ts';
+import { calibrate, SAFETY_BAND, type Calibration } from './calibration.ts';
 import { tempDir } from './helpers.ts';
 import {
   ALL_VARIANTS,
@@ -55,7 +57,7 @@ async function evaluate(
   threshold: number,
   margin: number,
   dir: string,
-): Promise<Metrics> {
+): Promise<Metrics & { probeList: Probe[]; gallery: GalleryVectors }> {
   const db = new Database(join(dir, `${engine.name}.db`));
   try {
     migrate(db);
@@ -115,10 +117,31 @@ async function evaluate(
       }
     }
     if (misses.length) console.log(`${engine.name} misses: ${misses.join('; ')}`);
-    return m;
+    return { ...m, probeList: probes, gallery: all };
   } finally {
     db.close();
   }
+}
+
+function reportCalibration(name: string, c: Calibration, margin: number): void {
+  console.log(
+    `[face-calibration] engine=${name} heldOut=${c.heldOut.join(',')} impostorMax=${c.impostorMax.toFixed(3)} ` +
+      `threshold=${c.threshold} margin=${margin} calibrationFalseAccept=${c.calibrationFalseAccepts}/${c.calibrationImpostors} ` +
+      `heldOutFalseAccept=${c.heldOutFalseAccepts}/${c.heldOutProbes}`,
+  );
+}
+
+/** The engine's shipped threshold is what calibration gives, and it accepts no impostor, held-out ones included. */
+function assertCalibrated(
+  name: 'onnx' | 'faceapi',
+  m: { probeList: Probe[]; gallery: GalleryVectors },
+): void {
+  const { threshold, margin } = ENGINE_MATCH[name];
+  const c = calibrate(m.probeList, m.gallery, margin, SAFETY_BAND[name]!);
+  reportCalibration(name, c, margin);
+  assert.equal(c.threshold, threshold, `ENGINE_MATCH.${name}.threshold is the calibrated value`);
+  assert.equal(c.calibrationFalseAccepts, 0);
+  assert.equal(c.heldOutFalseAccepts, 0, 'no held-out identity is accepted');
 }
 
 function report(name: string, m: Metrics, threshold: number, margin: number): void {
@@ -154,6 +177,7 @@ describe('recognition on the sample photos (22 people, transformed views)', () =
     assert.equal(m.enrolFailures, 0);
     assert.ok(m.rank1 / m.probes >= 0.9, 'rank-1 accuracy at least 90%');
     assert.ok(m.falseAccept / m.impostorProbes <= 0.05, 'false-accept rate at most 5%');
+    assertCalibrated('onnx', m);
   });
 
   test('face-api engine (subset of variants): rank-1 and false-accept rate', async () => {
@@ -171,6 +195,7 @@ describe('recognition on the sample photos (22 people, transformed views)', () =
         tmp.dir,
       );
       report('faceapi', m, threshold, margin);
+      assertCalibrated('faceapi', m);
       // reported, not held to the default engine's bar
       assert.ok(m.rank1 / m.probes >= 0.5);
     } finally {
