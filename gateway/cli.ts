@@ -1,4 +1,5 @@
-import { HallgateError } from './errors.ts';
+import { installProcessGuards, reportError } from './cli/errors.ts';
+import { packageVersion } from './version.ts';
 import type { Command } from './cli/command.ts';
 import { aggregatorCommand } from './cli/aggregatorCommand.ts';
 import { configCommand } from './cli/configCommand.ts';
@@ -34,7 +35,7 @@ function help(): string {
   return [
     'hallgate: edge attendance gateway (RFID + on-device face recognition, pure rule engine, MQTT sync)',
     '',
-    'usage: hallgate COMMAND [options]    (hallgate COMMAND --help for details)',
+    'usage: hallgate COMMAND [options]    (hallgate COMMAND --help for details; hallgate --version)',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
@@ -44,6 +45,11 @@ function help(): string {
 /** Entry point of the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  installProcessGuards(() => (name ? `hallgate ${name}` : 'hallgate'));
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`hallgate ${packageVersion()}`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return name ? 0 : 2;
@@ -60,10 +66,6 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    if (err instanceof HallgateError) {
-      process.stderr.write(`hallgate ${name}: ${err.message}\n`);
-      return err.code === 'USAGE' ? 2 : 1;
-    }
-    throw err;
+    return reportError(`hallgate ${name}`, err);
   }
 }

@@ -1,5 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { packageVersion } from './version.ts';
 import type { ReaderState } from './serial/badgeReader.ts';
 import type { LocalStore } from './store/localStore.ts';
 
@@ -15,7 +16,7 @@ export interface Health {
   lastSweepAt: number | null;
 }
 
-export const VERSION = '0.1.0';
+export const VERSION = packageVersion();
 
 export function diskFreeMb(path: string): number | null {
   try {

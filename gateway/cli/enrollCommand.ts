@@ -4,7 +4,7 @@ import { enrollStudent } from '../face/enroll.ts';
 import type { EngineName } from '../face/faceEngine.ts';
 import { Gallery } from '../face/gallery.ts';
 import type { Command } from './command.ts';
-import { openStore, parse, storeOptions, table } from './options.ts';
+import { openExistingStore, openStore, parse, storeOptions, table } from './options.ts';
 
 const ENGINES: readonly EngineName[] = ['onnx', 'faceapi'];
 
@@ -47,7 +47,11 @@ All or nothing: if any photo is rejected, nothing is stored. Exit codes: 0 ok,
       console.error(this.usage);
       return values.help ? 0 : 2;
     }
-    const { cfg, store } = openStore(values);
+    // --list only reads and --remove needs a store to remove from: neither creates one.
+    const { cfg, store } =
+      values.student === undefined
+        ? openExistingStore(values, { write: values.remove !== undefined })
+        : openStore(values);
     try {
       const gallery = new Gallery(store.db);
       if (values.list) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config/loadConfig.ts';
 import type { Config } from '../config/schema.ts';
@@ -36,6 +37,30 @@ export function openStore(values: { config?: string | undefined; db?: string | u
 } {
   const cfg = configFrom(values);
   return { cfg, store: LocalStore.open(cfg.store.path) };
+}
+
+/** Where the store path came from, for error lines ("--db", "store.path in FILE", ...). */
+function storeSource(values: { config?: string | undefined; db?: string | undefined }): string {
+  if (values.db) return '--db';
+  if (values.config) return `store.path in ${values.config}`;
+  return 'the default store.path; give --config FILE or --db PATH';
+}
+
+/**
+ * Opens the configured store for a command that only reads it: read-only, and
+ * never creating the file or its directory (a typo in --db fails, clearly).
+ * With `write`, an existing store is opened for writing, still never created.
+ */
+export function openExistingStore(
+  values: { config?: string | undefined; db?: string | undefined },
+  opts: { write?: boolean } = {},
+): { cfg: Config; store: LocalStore } {
+  const cfg = configFrom(values);
+  const path = cfg.store.path;
+  if (path === ':memory:' || !existsSync(path)) {
+    throw new HallgateError('STORE_MISSING', `no store at ${path} (${storeSource(values)})`);
+  }
+  return { cfg, store: opts.write ? LocalStore.open(path) : LocalStore.openReadOnly(path) };
 }
 
 /** Resolves on the first SIGINT or SIGTERM (logged), for commands that run until stopped. */

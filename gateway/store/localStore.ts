@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { hash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   AttendanceRecord,
@@ -335,6 +335,25 @@ export class LocalStore {
       );
     }
     return new LocalStore(db);
+  }
+
+  /**
+   * Opens an existing store for reading only: never creates the file or its
+   * directory and never migrates (the CLI's queries). Throws STORE_MISSING when
+   * there is no store at `path`.
+   */
+  static openReadOnly(path: string): LocalStore {
+    if (!existsSync(path)) throw new HallgateError('STORE_MISSING', `no store at ${path}`);
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      return new LocalStore(db);
+    } catch (err) {
+      throw new HallgateError('STORE_OPEN_FAILED', `cannot read store ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   close(): void {
