@@ -11,10 +11,14 @@ import { Matcher } from './face/matcher.ts';
 import { ReviewCropStore } from './face/reviewCrops.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
+import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 export interface CameraHealth {
   state: string;
   fps: number;
+  /** Frames decoded and dropped since start (for the metrics). */
+  framesOut?: number;
+  dropped?: number;
 }
 
 /**
@@ -30,10 +34,12 @@ export function cameraService(
   log: Logger,
   clock: Clock,
   ingest: (input: IngestInput) => void,
+  metrics?: GatewayMetrics,
 ): { service: Service; health: () => CameraHealth | null } | null {
   if (!cfg.camera.enabled) return null;
   const clog = log.child({ module: 'camera' });
-  const engine = createEngine(cfg.camera.engine);
+  const created = createEngine(cfg.camera.engine);
+  const engine = metrics ? metrics.timeEngine(created) : created;
   const crops = new ReviewCropStore(cfg.camera.reviewCrops, { clock, log: clog });
   let source: FfmpegFrameSource | undefined;
   let recognizer: FaceRecognizer | undefined;
@@ -104,7 +110,7 @@ export function cameraService(
     const fps = now > lastAt ? ((s.framesOut - lastFrames) * 1000) / (now - lastAt) : 0;
     lastFrames = s.framesOut;
     lastAt = now;
-    return { state: s.state, fps: Math.round(fps * 10) / 10 };
+    return { state: s.state, fps: Math.round(fps * 10) / 10, framesOut: s.framesOut, dropped: s.dropped };
   };
   return { service, health };
 }

@@ -9,6 +9,7 @@ import { Spool } from './pipeline/spool.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
 import type { CameraHealth } from './cameraService.ts';
+import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 /** Anything the daemon starts and stops (a camera recogniser, the MQTT uplink, ...). */
 export interface Service {
@@ -31,6 +32,8 @@ export interface DaemonParts {
   /** Extra services started after the readers and camera (the uplink), built with the core. */
   services?: (core: GatewayCore, health: () => Health) => Service[];
   env?: NodeJS.ProcessEnv;
+  /** Prometheus metrics; the daemon lets it watch the pipeline and the readers. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -63,6 +66,7 @@ export class Daemon {
     this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
     const spoolPath = join(dirname(cfg.store.path), 'ingest-spool.jsonl');
     this.core.pipeline.attachSpool(new Spool<IngestInput>(spoolPath, log.child({ module: 'spool' })));
+    this.parts.metrics?.watchPipeline(this.core.pipeline);
 
     for (const rc of cfg.readers) {
       const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
@@ -81,6 +85,7 @@ export class Daemon {
         }
       });
       this.readers.push(reader);
+      this.parts.metrics?.watchReader(reader);
     }
     for (const r of this.readers) await r.start();
 

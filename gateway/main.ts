@@ -3,7 +3,9 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import { Daemon, type Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
-import type { Health } from './health.ts';
+import { VERSION, type Health } from './health.ts';
+import { healthServices } from './http/healthServices.ts';
+import { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 import { cameraService } from './cameraService.ts';
 import { SerialBadgeReader } from './serial/serialBadgeReader.ts';
 
@@ -14,6 +16,7 @@ export type ServiceFactory = (
   health: () => Health,
   log: Logger,
   clock: Clock,
+  metrics?: GatewayMetrics,
 ) => Service[];
 
 /**
@@ -26,10 +29,12 @@ export function buildDaemon(
   clock: Clock = systemClock,
   extra: ServiceFactory[] = [],
 ): Daemon {
+  const metrics = new GatewayMetrics(VERSION);
   return new Daemon({
     cfg,
     clock,
     log,
+    metrics,
     makeReader: (rc, rlog) =>
       new SerialBadgeReader(
         {
@@ -47,7 +52,10 @@ export function buildDaemon(
         },
         { logger: rlog, clock },
       ),
-    makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest),
-    services: (core, health) => extra.flatMap((f) => f(cfg, core, health, log, clock)),
+    makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest, metrics),
+    services: (core, health) => [
+      ...healthServices(cfg, core, health, log, clock, metrics),
+      ...extra.flatMap((f) => f(cfg, core, health, log, clock, metrics)),
+    ],
   });
 }

@@ -9,6 +9,7 @@ import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import { VERSION, type Health } from './health.ts';
+import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 /** One configuration update, discriminated by kind. */
 export type ConfigUpdate = {
@@ -55,6 +56,7 @@ export function syncServices(
   health: () => Health,
   log: Logger,
   clock: Clock,
+  metrics?: GatewayMetrics,
 ): Service[] {
   if (!cfg.mqtt.enabled) return [];
   const common = {
@@ -91,6 +93,7 @@ export function syncServices(
       },
     },
   );
+  metrics?.watchUplink(uplink);
   core.pipeline.events.on('accepted', () => uplink.notify());
   core.pipeline.events.on('invalid', () => uplink.notify());
   const downlink = new ConfigDownlink(common, {

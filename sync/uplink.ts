@@ -53,6 +53,8 @@ export interface UplinkEvents {
   connected: [{ protocolVersion: number }];
   disconnected: [];
   acked: [{ batchId: string; deleted: number; deadLettered: number }];
+  /** A new batch published (resends are not counted). */
+  sent: [{ batchId: string; items: number }];
 }
 
 interface InFlight {
@@ -337,6 +339,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     };
     this.inFlight.set(batchId, b);
     this.publish(client, b);
+    this.safeEmit('sent', { batchId, items: b.seqs.length });
   }
 
   private resendOverdue(client: MqttClient): void {

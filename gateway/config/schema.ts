@@ -274,6 +274,23 @@ export const configSchema = z.object({
       hllBits: z.number().int().min(4).max(16).default(12).describe('2^bits HyperLogLog registers'),
     })
     .prefault({}),
+  health: z
+    .object({
+      enabled: z.boolean().default(true).describe('Serve /healthz, /readyz and /metrics (Prometheus)'),
+      host: z
+        .string()
+        .min(1)
+        .default('127.0.0.1')
+        .describe('Address to listen on (loopback: scrape through a local agent or a tunnel)'),
+      port: z
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .default(9464)
+        .describe('Port of the health endpoints (0: any free port)'),
+    })
+    .prefault({}),
   readers: z.array(readerSchema).default([]),
   camera: cameraSchema.prefault({}),
   thresholds: thresholdsSchema.prefault({}),
