@@ -4,6 +4,7 @@ import type { Command } from './cli/command.ts';
 import { aggregatorCommand } from './cli/aggregatorCommand.ts';
 import { configCommand } from './cli/configCommand.ts';
 import { demoCommand } from './cli/demoCommand.ts';
+import { doctorCommand } from './cli/doctorCommand.ts';
 import { enrollCommand } from './cli/enrollCommand.ts';
 import { runCommand } from './cli/runCommand.ts';
 import { simulateCommand } from './cli/simulateCommand.ts';
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   reviewCommand,
   enrollCommand,
   configCommand,
+  doctorCommand,
   aggregatorCommand,
   reportCommand,
 ];
