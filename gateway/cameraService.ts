@@ -40,7 +40,7 @@ export function cameraService(
   const clog = log.child({ module: 'camera' });
   const created = createEngine(cfg.camera.engine);
   const engine = metrics ? metrics.timeEngine(created) : created;
-  const crops = new ReviewCropStore(cfg.camera.reviewCrops, { clock, log: clog });
+  const crops = new ReviewCropStore(cfg.camera.reviewCrops, { clock, log });
   let source: FfmpegFrameSource | undefined;
   let recognizer: FaceRecognizer | undefined;
   let lastFrames = 0;
@@ -79,7 +79,7 @@ export function cameraService(
       await crops.start();
       source = new FfmpegFrameSource(
         { input: cfg.camera.input, width: cfg.camera.width, height: cfg.camera.height, fps: cfg.camera.fps },
-        { clock, log: clog },
+        { clock, log },
       );
       recognizer = new FaceRecognizer(
         {
@@ -89,7 +89,7 @@ export function cameraService(
           candidates,
           ...(crops.enabled ? { onUnknown: (event, view) => crops.save(event, view) } : {}),
         },
-        { source, engine, matcher, clock, log: clog },
+        { source, engine, matcher, clock, log },
       );
       recognizer.events.on('identity', (event) => ingest({ kind: 'face', event }));
       await recognizer.start();

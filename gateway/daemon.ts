@@ -69,7 +69,8 @@ export class Daemon {
     this.parts.metrics?.watchPipeline(this.core.pipeline);
 
     for (const rc of cfg.readers) {
-      const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
+      // The reader binds its own module and readerId (a key twice in one JSON line is a bug).
+      const reader = this.parts.makeReader(rc, log);
       const gate = { gateId: rc.gateId, hallId: cfg.gateway.hallId, direction: rc.direction };
       this.readerStates[rc.id] = 'connecting';
       reader.on('state', (s) => {

@@ -82,7 +82,7 @@ export function syncServices(
     },
     {
       outbox,
-      log: log.child({ module: 'uplink' }),
+      log, // the uplink binds its own module
       clock,
       health: () => {
         const h = health();
@@ -98,7 +98,7 @@ export function syncServices(
   core.pipeline.events.on('invalid', () => uplink.notify());
   const downlink = new ConfigDownlink(common, {
     db: core.store.db,
-    log: log.child({ module: 'downlink' }),
+    log, // the downlink binds its own module
     clock,
     apply: (kind, _version, data) =>
       applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now()),

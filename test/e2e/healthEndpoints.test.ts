@@ -39,6 +39,28 @@ function sample(metrics: string, name: string, labels = ''): number | undefined 
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
+/** The keys of a JSON object's top level, in order, duplicates kept (JSON.parse would drop them). */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) keys.push(json.slice(i + 1, j));
+      expectKey = false;
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = c === '{' && depth === 1;
+    } else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 1) expectKey = true;
+  }
+  return keys;
+}
+
 describe('health and metrics on health.port', () => {
   it('serves /healthz, /readyz and Prometheus /metrics from a daemon reading a real pty', async () => {
     const dir = tempDir();
@@ -139,6 +161,15 @@ describe('health and metrics on health.port', () => {
     assert.match(m.body, /^# TYPE hallgate_swipes_total counter$/m);
     // No card or student id in any label.
     assert.ok(!m.body.includes(card) && !m.body.includes('FFFFFFFFF1'), 'a card id in the metrics');
+
+    // Every log line is JSON with each key once (pino writes a key twice when a component binds what its parent bound).
+    for (const line of daemon
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))) {
+      const keys = topLevelKeys(line);
+      assert.equal(new Set(keys).size, keys.length, `a key twice: ${line}`);
+    }
 
     // The reader unplugged: alive, but not ready, saying why.
     await pty.unplug();
