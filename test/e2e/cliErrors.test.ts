@@ -168,8 +168,17 @@ describe('the CLI otherwise', () => {
     assert.equal(r.stdout.trim(), `hallgate ${pkg.version}`);
   });
 
+  it('the help lists each command with the summary its module gives', async () => {
+    for (const entry of commands) {
+      const c = await entry.load();
+      assert.equal(c.name, entry.name);
+      assert.equal(c.summary, entry.summary, entry.name);
+    }
+  });
+
   it('-h on every command prints its usage and exits 0', async () => {
-    for (const c of commands) {
+    for (const entry of commands) {
+      const c = await entry.load();
       const r = await run([c.name, '-h'], dir);
       assert.equal(r.code, 0, `${c.name}: ${r.stderr}`);
       assert.ok(r.stdout.includes(c.usage.split('\n')[0]!), `${c.name}: ${r.stdout}`);
