@@ -6,6 +6,7 @@ import type { GatewayCore } from './gatewayCore.ts';
 import { VERSION, type Health } from './health.ts';
 import { healthServices } from './http/healthServices.ts';
 import { LiveReload } from './liveReload.ts';
+import { StoreUpkeep } from './upkeep/storeUpkeep.ts';
 import { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 import { cameraService } from './cameraService.ts';
 import { SerialBadgeReader } from './serial/serialBadgeReader.ts';
@@ -56,6 +57,7 @@ export function buildDaemon(
     makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest, metrics),
     services: (core, health) => [
       new LiveReload({ pollMs: 500 }, { core, clock, log: log.child({ module: 'reload' }) }),
+      new StoreUpkeep(cfg, { store: core.store, clock, log: log.child({ module: 'upkeep' }) }),
       ...healthServices(cfg, core, health, log, clock, metrics),
       ...extra.flatMap((f) => f(cfg, core, health, log, clock, metrics)),
     ],
