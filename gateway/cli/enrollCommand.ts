@@ -3,6 +3,7 @@ import { createEngine } from '../face/createEngine.ts';
 import { enrollStudent } from '../face/enroll.ts';
 import type { EngineName } from '../face/faceEngine.ts';
 import { Gallery } from '../face/gallery.ts';
+import { removeStudentCrops } from '../face/studentCrops.ts';
 import type { Command } from './command.ts';
 import { openExistingStore, openStore, parse, storeOptions, table } from './options.ts';
 
@@ -62,6 +63,13 @@ All or nothing: if any photo is rejected, nothing is stored. Exit codes: 0 ok,
       if (values.remove !== undefined) {
         const n = gallery.remove(values.remove);
         console.log(`removed ${n} face embedding${n === 1 ? '' : 's'} of student ${values.remove}`);
+        const crops = removeStudentCrops(store.db, values.remove, {
+          dir: cfg.camera.reviewCrops.dir,
+          windowSec: cfg.thresholds.pairingWindowSec,
+        });
+        console.log(
+          `removed ${crops} review crop${crops === 1 ? '' : 's'} that may show student ${values.remove}`,
+        );
         return 0;
       }
       const studentId = values.student!;
