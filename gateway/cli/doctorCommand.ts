@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/loadConfig.ts';
-import { checkLine, fail, ok, type CheckResult } from '../doctor/check.ts';
+import { checkLine, fail, ok, skip, type CheckResult } from '../doctor/check.ts';
 import {
   freeDisk,
   modelChecksums,
@@ -16,18 +16,20 @@ export const doctorCommand: Command = {
   name: 'doctor',
   summary:
     'check this gateway: configuration, store, disk, reader, camera, models, broker, outbox, clock, systemd',
-  usage: `hallgate doctor [--config FILE] [--unit NAME]
+  usage: `hallgate doctor [--config FILE] [--unit NAME] [--before-start]
 One line per check with what to do when it fails; exit 0 only when none fails
 ('skip' = does not apply here). Checks: configuration, store integrity
 (quick_check, read-only), free disk, each reader device present and readable,
 camera reachable, face model checksums, broker reachable with these
 credentials, outbox depth and oldest unsynced age, clock (NTP, no stored event
 in the future), the systemd unit (--unit, default hallgate.service) where
-systemd runs.`,
+systemd runs. --before-start (provision.sh, before enabling the unit): a store
+not created yet and a unit not enabled yet are not failures.`,
   async run(argv) {
     const { values } = parse(argv, {
       config: { type: 'string', short: 'c' },
       unit: { type: 'string', default: 'hallgate.service' },
+      'before-start': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     const results: CheckResult[] = [];
@@ -52,7 +54,8 @@ systemd runs.`,
     const now = Date.now();
     const db = openStoreForChecks(cfg);
     try {
-      show(storeIntegrity(cfg, db));
+      const beforeStart = values['before-start'] === true;
+      show(storeIntegrity(cfg, db, beforeStart));
       show(freeDisk(cfg));
       for (const r of readerDevices(cfg)) show(r);
       show(await cameraReachable(cfg));
@@ -60,7 +63,7 @@ systemd runs.`,
       show(await brokerReachable(cfg));
       show(outboxBacklog(cfg, db, now));
       show(clockSkew(db, now));
-      show(systemdUnit(values.unit));
+      show(beforeStart ? skip('systemd unit', 'not enabled yet (--before-start)') : systemdUnit(values.unit));
     } finally {
       db?.close();
     }

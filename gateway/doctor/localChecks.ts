@@ -21,8 +21,11 @@ export function openStoreForChecks(cfg: Config): Database.Database | null {
   }
 }
 
-export function storeIntegrity(cfg: Config, db: Database.Database | null): CheckResult {
+export function storeIntegrity(cfg: Config, db: Database.Database | null, beforeStart = false): CheckResult {
   const name = 'store integrity';
+  if (!existsSync(cfg.store.path) && beforeStart) {
+    return skip(name, `no store yet at ${cfg.store.path}: the daemon creates it at its first start`);
+  }
   if (!existsSync(cfg.store.path)) {
     return fail(
       name,

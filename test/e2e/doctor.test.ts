@@ -30,6 +30,16 @@ describe('hallgate doctor', () => {
       return p;
     };
     const good = config(pty.readerPath, 'right');
+    // provision.sh's run, before the first start: no store yet is not a failure.
+    const before = await runCli(['doctor', '--before-start', '--config', good]);
+    assert.equal(before.code, 0, before.stdout + before.stderr);
+    assert.match(
+      before.stdout,
+      /^skip {2}store integrity: no store yet at .*gw\.db: the daemon creates it at its first start$/m,
+    );
+    const notYet = await runCli(['doctor', '--config', good]);
+    assert.equal(notYet.code, 1, notYet.stdout);
+    assert.match(notYet.stdout, /^FAIL {2}store integrity: no store at /m);
     const seeded = await runCli(['simulate', '--config', good, '--seed-store', '--students', '10']);
     assert.equal(seeded.code, 0, seeded.stderr);
 
