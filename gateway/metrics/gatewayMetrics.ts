@@ -147,27 +147,35 @@ export class GatewayMetrics {
     });
   }
 
-  /** The engine, with every detect() and embed() timed. */
+  /** The engine, with every detect() and embed() timed (everything else goes to the engine itself). */
   timeEngine(engine: FaceEngine): FaceEngine {
     const h = this.inference;
-    const timed = Object.create(engine) as FaceEngine;
-    timed.detect = async (image) => {
-      const end = h.startTimer({ stage: 'detect' });
+    const timed = async <T>(stage: 'detect' | 'embed', call: () => Promise<T>): Promise<T> => {
+      const end = h.startTimer({ stage });
       try {
-        return await engine.detect(image);
+        return await call();
       } finally {
         end();
       }
     };
-    timed.embed = async (image, face) => {
-      const end = h.startTimer({ stage: 'embed' });
-      try {
-        return await engine.embed(image, face);
-      } finally {
-        end();
-      }
+    return {
+      get name() {
+        return engine.name;
+      },
+      get modelVersion() {
+        return engine.modelVersion; // some engines learn it at load()
+      },
+      get embeddingSize() {
+        return engine.embeddingSize;
+      },
+      get matchDefaults() {
+        return engine.matchDefaults;
+      },
+      load: () => engine.load(),
+      close: () => engine.close(),
+      detect: (image) => timed('detect', () => engine.detect(image)),
+      embed: (image, face) => timed('embed', () => engine.embed(image, face)),
     };
-    return timed;
   }
 
   /** The Prometheus text exposition of every metric. */
