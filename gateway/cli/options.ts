@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config/loadConfig.ts';
+import type { TruthOptions } from '../config/configTruths.ts';
 import type { Config } from '../config/schema.ts';
 import { HallgateError } from '../errors.ts';
 import { LocalStore } from '../store/localStore.ts';
@@ -25,8 +26,11 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
 }
 
 /** The configuration named by --config (or defaults + HALLGATE_* env), with --db overriding store.path. */
-export function configFrom(values: { config?: string | undefined; db?: string | undefined }): Config {
-  const cfg = loadConfig(values.config);
+export function configFrom(
+  values: { config?: string | undefined; db?: string | undefined },
+  opts: TruthOptions = {},
+): Config {
+  const cfg = loadConfig(values.config, process.env, opts);
   if (values.db) cfg.store.path = values.db;
   return cfg;
 }
@@ -35,7 +39,7 @@ export function openStore(values: { config?: string | undefined; db?: string | u
   cfg: Config;
   store: LocalStore;
 } {
-  const cfg = configFrom(values);
+  const cfg = configFrom(values, { checkFiles: false });
   return { cfg, store: LocalStore.open(cfg.store.path) };
 }
 
@@ -55,7 +59,7 @@ export function openExistingStore(
   values: { config?: string | undefined; db?: string | undefined },
   opts: { write?: boolean } = {},
 ): { cfg: Config; store: LocalStore } {
-  const cfg = configFrom(values);
+  const cfg = configFrom(values, { checkFiles: false }); // the store, not the broker: TLS files not needed
   const path = cfg.store.path;
   if (path === ':memory:' || !existsSync(path)) {
     throw new HallgateError('STORE_MISSING', `no store at ${path} (${storeSource(values)})`);

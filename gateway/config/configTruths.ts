@@ -58,12 +58,14 @@ export function readableFileProblem(field: string, path: string | undefined): Co
   return [];
 }
 
-function tlsProblems(m: Config['mqtt']): ConfigProblem[] {
-  const out = [
-    ...readableFileProblem('mqtt.caFile', m.caFile),
-    ...readableFileProblem('mqtt.certFile', m.certFile),
-    ...readableFileProblem('mqtt.keyFile', m.keyFile),
-  ];
+function tlsProblems(m: Config['mqtt'], checkFiles: boolean): ConfigProblem[] {
+  const out = checkFiles
+    ? [
+        ...readableFileProblem('mqtt.caFile', m.caFile),
+        ...readableFileProblem('mqtt.certFile', m.certFile),
+        ...readableFileProblem('mqtt.keyFile', m.keyFile),
+      ]
+    : [];
   if ((m.certFile === undefined) !== (m.keyFile === undefined)) {
     const [field, value] =
       m.certFile === undefined ? ['mqtt.certFile', m.certFile] : ['mqtt.keyFile', m.keyFile];
@@ -117,11 +119,20 @@ function orderProblems(cfg: Config): ConfigProblem[] {
   return out;
 }
 
+export interface TruthOptions {
+  /**
+   * Check that the TLS files can be read by this user (default true). Commands
+   * that only read the local store skip it: an operator may read the store
+   * without being allowed to read the gateway's private key.
+   */
+  checkFiles?: boolean;
+}
+
 /** Every problem the schema cannot see, in one list. */
-export function configTruths(cfg: Config): ConfigProblem[] {
+export function configTruths(cfg: Config, opts: TruthOptions = {}): ConfigProblem[] {
   const out = [
     ...urlProblems('mqtt.url', cfg.mqtt.url, MQTT_PROTOCOLS),
-    ...tlsProblems(cfg.mqtt),
+    ...tlsProblems(cfg.mqtt, opts.checkFiles ?? true),
     ...orderProblems(cfg),
   ];
   if (cfg.camera.enabled && /^[a-z][a-z0-9+.-]*:\/\//i.test(cfg.camera.input)) {

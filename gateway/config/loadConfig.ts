@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HallgateError } from '../errors.ts';
-import { configTruths } from './configTruths.ts';
+import { configTruths, type TruthOptions } from './configTruths.ts';
 import { unknownEnv, unknownKeys } from './knownKeys.ts';
 import { configSchema, type Config } from './schema.ts';
 
@@ -103,10 +103,15 @@ function expectedOf(issue: z.core.$ZodIssue): string {
  * `extra` ones found before (unknown keys), the schema's, and what the schema
  * cannot see (URLs, TLS files, placeholders, threshold order; see configTruths).
  */
-export function validateConfig(raw: unknown, source = 'config', extra: ConfigProblem[] = []): Config {
+export function validateConfig(
+  raw: unknown,
+  source = 'config',
+  extra: ConfigProblem[] = [],
+  opts: TruthOptions = {},
+): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) {
-    const problems = [...extra, ...configTruths(result.data)];
+    const problems = [...extra, ...configTruths(result.data, opts)];
     if (problems.length > 0) throw new ConfigError(source, problems);
     return result.data;
   }
@@ -115,11 +120,11 @@ export function validateConfig(raw: unknown, source = 'config', extra: ConfigPro
     value: valueAt(raw, issue.path),
     expected: expectedOf(issue),
   }));
-  throw new ConfigError(source, [...extra, ...problems, ...truthsBesides(raw, result.error.issues)]);
+  throw new ConfigError(source, [...extra, ...problems, ...truthsBesides(raw, result.error.issues, opts)]);
 }
 
 /** The configTruths of `raw` with the schema's failing fields left to their defaults (when that parses). */
-function truthsBesides(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+function truthsBesides(raw: unknown, issues: z.core.$ZodIssue[], opts: TruthOptions): ConfigProblem[] {
   const rest = structuredClone(raw) as Record<string, unknown>;
   for (const issue of issues) {
     const parent = valueAt(rest, issue.path.slice(0, -1));
@@ -131,7 +136,7 @@ function truthsBesides(raw: unknown, issues: z.core.$ZodIssue[]): ConfigProblem[
   const again = configSchema.safeParse(rest);
   if (!again.success) return [];
   const failed = new Set(issues.map((i) => i.path.map(String).join('.')));
-  return configTruths(again.data).filter((p) => !failed.has(p.field));
+  return configTruths(again.data, opts).filter((p) => !failed.has(p.field));
 }
 
 /** Unknown keys of a file and unknown HALLGATE_* variables, each with the nearest valid name. */
@@ -170,7 +175,11 @@ export function parseConfigText(text: string, source: string): Record<string, un
 }
 
 /** Loads a config file (optional), applies HALLGATE_* overrides and validates. */
-export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: TruthOptions = {},
+): Config {
   let raw: Record<string, unknown> = {};
   const source = file ?? 'defaults';
   if (file !== undefined) {
@@ -186,5 +195,5 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
     }
     raw = parseConfigText(text, file);
   }
-  return validateConfig(applyEnvOverrides(raw, env), source, unknownNameProblems(raw, env));
+  return validateConfig(applyEnvOverrides(raw, env), source, unknownNameProblems(raw, env), opts);
 }

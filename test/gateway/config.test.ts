@@ -161,6 +161,9 @@ describe('configuration that tells the truth', () => {
     assert.match(p.get('mqtt.certFile')!.expected, /not a regular file/);
     assert.match(p.get('mqtt.keyFile')!.expected, /together/);
     assert.equal(loadConfig(file('tls-ok.yaml', `mqtt: { caFile: ${ca} }\n`), {}).mqtt.caFile, ca);
+    // Commands that only read the local store do not need the broker's files.
+    const storeOnly = file('tls-store-only.yaml', `mqtt: { caFile: ${join(dir, 'missing-ca.pem')} }\n`);
+    assert.equal(loadConfig(storeOnly, {}, { checkFiles: false }).mqtt.caFile, join(dir, 'missing-ca.pem'));
   });
 
   it('rejects a TLS file this user cannot read', (t) => {
