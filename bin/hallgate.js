@@ -14,6 +14,7 @@ const built = join(root, 'dist', 'gateway', 'cli.js');
 function newestSource() {
   let newest = 0;
   const walk = (dir) => {
+    if (!existsSync(dir)) return; // an installed tree ships dist/ without the sources
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);

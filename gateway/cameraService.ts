@@ -12,12 +12,16 @@ import { Matcher } from './face/matcher.ts';
 import { ReviewCropStore } from './face/reviewCrops.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
+import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 export interface CameraHealth {
   state: string;
   fps: number;
   /** Face tracks that ended too small to recognise (too far from the camera), since start. */
   tracksTooSmall: number;
+  /** Frames decoded and dropped since start (for the metrics). */
+  framesOut?: number;
+  dropped?: number;
 }
 
 /**
@@ -33,11 +37,13 @@ export function cameraService(
   log: Logger,
   clock: Clock,
   ingest: (input: IngestInput) => void,
+  metrics?: GatewayMetrics,
 ): { service: Service; health: () => CameraHealth | null } | null {
   if (!cfg.camera.enabled) return null;
   const clog = log.child({ module: 'camera' });
-  const engine = createEngine(cfg.camera.engine);
-  const crops = new ReviewCropStore(cfg.camera.reviewCrops, { clock, log: clog });
+  const created = createEngine(cfg.camera.engine);
+  const engine = metrics ? metrics.timeEngine(created) : created;
+  const crops = new ReviewCropStore(cfg.camera.reviewCrops, { clock, log });
   let source: FfmpegFrameSource | undefined;
   let recognizer: FaceRecognizer | undefined;
   let lastFrames = 0;
@@ -75,7 +81,7 @@ export function cameraService(
       await crops.start();
       source = new FfmpegFrameSource(
         { input: cfg.camera.input, width: cfg.camera.width, height: cfg.camera.height, fps: cfg.camera.fps },
-        { clock, log: clog },
+        { clock, log },
       );
       recognizer = new FaceRecognizer(
         {
@@ -86,7 +92,7 @@ export function cameraService(
           candidates,
           ...(crops.enabled ? { onUnknown: (event, view) => crops.save(event, view) } : {}),
         },
-        { source, engine, matcher, clock, log: clog },
+        { source, engine, matcher, clock, log },
       );
       recognizer.events.on('identity', (event) => ingest({ kind: 'face', event }));
       await recognizer.start();
@@ -111,6 +117,8 @@ export function cameraService(
       state: s.state,
       fps: Math.round(fps * 10) / 10,
       tracksTooSmall: recognizer?.stats().tracksTooSmall ?? 0,
+      framesOut: s.framesOut,
+      dropped: s.dropped,
     };
   };
   return { service, health };

@@ -14,6 +14,7 @@ import { recoveredFlag } from './store/recoverStore.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
 import type { CameraHealth } from './cameraService.ts';
+import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 /** Anything the daemon starts and stops (a camera recogniser, the MQTT uplink, ...). */
 export interface Service {
@@ -36,6 +37,8 @@ export interface DaemonParts {
   /** Extra services started after the readers and camera (the uplink), built with the core. */
   services?: (core: GatewayCore, health: () => Health, clockSanity: ClockSanity) => Service[];
   env?: NodeJS.ProcessEnv;
+  /** Prometheus metrics; the daemon lets it watch the pipeline and the readers. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -79,11 +82,13 @@ export class Daemon {
     this.core = new GatewayCore(cfg, clock, log, { faceFusion: cfg.camera.enabled });
     this.core.pipeline.setClockSuspect(() => this.clockSanity.suspect);
     this.core.pipeline.attachSpool(this.openSpool());
+    this.parts.metrics?.watchPipeline(this.core.pipeline);
 
     const quarantine = new NoiseQuarantine(this.core.store, log.child({ module: 'deadLetters' }));
     this.quarantine = quarantine;
     for (const rc of cfg.readers) {
-      const reader = this.parts.makeReader(rc, log.child({ module: 'serial', readerId: rc.id }));
+      // The reader binds its own module and readerId (a key twice in one JSON line is a bug).
+      const reader = this.parts.makeReader(rc, log);
       const gate = {
         gateId: gatesOf(cfg).readerGate(rc.id),
         hallId: cfg.gateway.hallId,
@@ -100,6 +105,7 @@ export class Daemon {
       // Garbage on the line is counted by the reader and quarantined in runs, written in batches.
       reader.on('badFrame', (b) => quarantine.add(b, clock.now()));
       this.readers.push(reader);
+      this.parts.metrics?.watchReader(reader);
     }
     for (const r of this.readers) await r.start();
 

@@ -1,6 +1,7 @@
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ClockHealth } from './clockSanity.ts';
+import { packageVersion } from './version.ts';
 import type { ReaderState } from './serial/badgeReader.ts';
 import type { LocalStore } from './store/localStore.ts';
 
@@ -22,7 +23,7 @@ export interface Health {
   storeRecovered?: { at: number; movedTo: string } | null;
 }
 
-export const VERSION = '0.1.0';
+export const VERSION = packageVersion();
 
 export function diskFreeMb(path: string): number | null {
   try {

@@ -4,7 +4,11 @@ import type { ClockSanity } from './clockSanity.ts';
 import type { Config } from './config/schema.ts';
 import { Daemon, type Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
-import type { Health } from './health.ts';
+import { VERSION, type Health } from './health.ts';
+import { healthServices } from './http/healthServices.ts';
+import { LiveReload } from './liveReload.ts';
+import { StoreUpkeep } from './upkeep/storeUpkeep.ts';
+import { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 import { cameraService } from './cameraService.ts';
 import { SerialBadgeReader } from './serial/serialBadgeReader.ts';
 
@@ -16,6 +20,7 @@ export type ServiceFactory = (
   log: Logger,
   clock: Clock,
   clockSanity?: ClockSanity,
+  metrics?: GatewayMetrics,
 ) => Service[];
 
 /**
@@ -28,10 +33,12 @@ export function buildDaemon(
   clock: Clock = systemClock,
   extra: ServiceFactory[] = [],
 ): Daemon {
+  const metrics = new GatewayMetrics(VERSION);
   return new Daemon({
     cfg,
     clock,
     log,
+    metrics,
     makeReader: (rc, rlog) =>
       new SerialBadgeReader(
         {
@@ -49,7 +56,12 @@ export function buildDaemon(
         },
         { logger: rlog, clock },
       ),
-    makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest),
-    services: (core, health, sanity) => extra.flatMap((f) => f(cfg, core, health, log, clock, sanity)),
+    makeCamera: (core, ingest) => cameraService(cfg, core, log, clock, ingest, metrics),
+    services: (core, health, sanity) => [
+      new LiveReload({ pollMs: 500 }, { core, clock, log: log.child({ module: 'reload' }) }),
+      new StoreUpkeep(cfg, { store: core.store, clock, log: log.child({ module: 'upkeep' }) }),
+      ...healthServices(cfg, core, health, log, clock, metrics),
+      ...extra.flatMap((f) => f(cfg, core, health, log, clock, sanity, metrics)),
+    ],
   });
 }

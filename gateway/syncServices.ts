@@ -11,6 +11,7 @@ import type { Service } from './daemon.ts';
 import { ruleThresholds } from './face/faceThreshold.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import { VERSION, type Health } from './health.ts';
+import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 /** One configuration update, discriminated by kind. */
 export type ConfigUpdate = {
@@ -58,6 +59,7 @@ export function syncServices(
   log: Logger,
   clock: Clock,
   clockSanity?: ClockSanity,
+  metrics?: GatewayMetrics,
 ): Service[] {
   if (!cfg.mqtt.enabled) return [];
   const common = {
@@ -83,7 +85,7 @@ export function syncServices(
     },
     {
       outbox,
-      log: log.child({ module: 'uplink' }),
+      log, // the uplink binds its own module
       clock,
       ...(clockSanity ? { skew: clockSanity } : {}),
       health: () => {
@@ -97,11 +99,12 @@ export function syncServices(
       },
     },
   );
+  metrics?.watchUplink(uplink);
   core.pipeline.events.on('accepted', () => uplink.notify());
   core.pipeline.events.on('invalid', () => uplink.notify());
   const downlink = new ConfigDownlink(common, {
     db: core.store.db,
-    log: log.child({ module: 'downlink' }),
+    log, // the downlink binds its own module
     clock,
     apply: (kind, _version, data) =>
       applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now()),

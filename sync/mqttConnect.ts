@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../gateway/log.ts';
+import { jittered } from '../gateway/serial/reconnectBackoff.ts';
 
 /** Which MQTT version to speak: 'auto' tries 5 and falls back to 3.1.1 when the broker refuses it. */
 export type MqttProtocol = 'auto' | 5 | 4;
@@ -103,8 +104,9 @@ export function createMqttClient(opts: MqttConnectOptions, log: Logger): MqttCli
     log.info({ url: redact(opts.url), protocolVersion: client.options.protocolVersion }, 'mqtt connected');
   });
   client.on('close', () => {
+    // Doubling, with jitter so gateways that lost the same broker do not come back in lockstep.
     delay = Math.min(delay * 2, opts.reconnectMaxMs);
-    client.options.reconnectPeriod = delay;
+    client.options.reconnectPeriod = jittered(delay);
   });
   client.on('error', (err: Error & { code?: unknown }) => {
     if (

@@ -62,6 +62,8 @@ export interface UplinkEvents {
   acked: [{ batchId: string; deleted: number; deadLettered: number }];
   /** An ack that names no batch in flight, or not all of its rows: nothing was changed. */
   ackIgnored: [{ batchId: string; reason: string }];
+  /** A new batch published (resends are not counted). */
+  sent: [{ batchId: string; items: number }];
 }
 
 export interface UplinkStats {
@@ -358,6 +360,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
     };
     this.inFlight.add(b);
     this.publish(client, b);
+    this.safeEmit('sent', { batchId, items: b.seqs.length });
   }
 
   private resendOverdue(client: MqttClient): void {

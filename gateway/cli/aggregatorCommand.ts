@@ -1,5 +1,6 @@
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../log.ts';
+import { SystemdNotifier } from '../systemd/notifier.ts';
 import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
 import type { Command } from './command.ts';
 import { configFrom, parse, untilSignal } from './options.ts';
@@ -28,7 +29,11 @@ SIGTERM. See docs/sync.md.`,
       { store: cfg.aggregator.store, url: cfg.mqtt.url, group: cfg.aggregator.group },
       'aggregator running',
     );
+    const notifier = new SystemdNotifier(log.child({ module: 'systemd' }));
+    notifier.ready(`central store ${cfg.aggregator.store}`);
+    notifier.startWatchdog(() => true); // pings while the event loop runs (Type=notify, WatchdogSec)
     await untilSignal(log);
+    notifier.stopping();
     await running.stop();
     log.info(running.aggregator.stats(), 'aggregator stopped');
     return 0;

@@ -3,8 +3,9 @@ import { createEngine } from '../face/createEngine.ts';
 import { enrollStudent } from '../face/enroll.ts';
 import type { EngineName } from '../face/faceEngine.ts';
 import { Gallery } from '../face/gallery.ts';
+import { removeStudentCrops } from '../face/studentCrops.ts';
 import type { Command } from './command.ts';
-import { openStore, parse, storeOptions, table } from './options.ts';
+import { openExistingStore, openStore, parse, storeOptions, table } from './options.ts';
 
 const ENGINES: readonly EngineName[] = ['onnx', 'faceapi'];
 
@@ -47,7 +48,11 @@ All or nothing: if any photo is rejected, nothing is stored. Exit codes: 0 ok,
       console.error(this.usage);
       return values.help ? 0 : 2;
     }
-    const { cfg, store } = openStore(values);
+    // --list only reads and --remove needs a store to remove from: neither creates one.
+    const { cfg, store } =
+      values.student === undefined
+        ? openExistingStore(values, { write: values.remove !== undefined })
+        : openStore(values);
     try {
       const gallery = new Gallery(store.db);
       if (values.list) {
@@ -58,6 +63,13 @@ All or nothing: if any photo is rejected, nothing is stored. Exit codes: 0 ok,
       if (values.remove !== undefined) {
         const n = gallery.remove(values.remove);
         console.log(`removed ${n} face embedding${n === 1 ? '' : 's'} of student ${values.remove}`);
+        const crops = removeStudentCrops(store.db, values.remove, {
+          dir: cfg.camera.reviewCrops.dir,
+          windowSec: cfg.thresholds.pairingWindowSec,
+        });
+        console.log(
+          `removed ${crops} review crop${crops === 1 ? '' : 's'} that may show student ${values.remove}`,
+        );
         return 0;
       }
       const studentId = values.student!;

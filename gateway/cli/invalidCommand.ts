@@ -1,5 +1,6 @@
 import type { Command } from './command.ts';
-import { isoTime, openStore, parse, storeOptions, table } from './options.ts';
+import { dayOption } from './optionChecks.ts';
+import { isoTime, openExistingStore, parse, storeOptions, table } from './options.ts';
 
 export const invalidCommand: Command = {
   name: 'invalid',
@@ -11,9 +12,10 @@ export const invalidCommand: Command = {
       console.log(this.usage);
       return Promise.resolve(0);
     }
-    const { store } = openStore(values);
+    const day = dayOption('--date', values.date);
+    const { store } = openExistingStore(values);
     try {
-      const rows = store.listInvalid(values.date);
+      const rows = store.listInvalid(day);
       if (values.json) console.log(JSON.stringify(rows, null, 2));
       else {
         console.log(

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config/loadConfig.ts';
+import type { TruthOptions } from '../config/configTruths.ts';
 import type { Config } from '../config/schema.ts';
 import { HallgateError } from '../errors.ts';
 import { LocalStore } from '../store/localStore.ts';
@@ -24,8 +26,11 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
 }
 
 /** The configuration named by --config (or defaults + HALLGATE_* env), with --db overriding store.path. */
-export function configFrom(values: { config?: string | undefined; db?: string | undefined }): Config {
-  const cfg = loadConfig(values.config);
+export function configFrom(
+  values: { config?: string | undefined; db?: string | undefined },
+  opts: TruthOptions = {},
+): Config {
+  const cfg = loadConfig(values.config, process.env, opts);
   if (values.db) cfg.store.path = values.db;
   return cfg;
 }
@@ -42,11 +47,35 @@ export function openStore(
   cfg: Config;
   store: LocalStore;
 } {
-  const cfg = configFrom(values);
+  const cfg = configFrom(values, { checkFiles: false });
   return {
     cfg,
     store: LocalStore.open(cfg.store.path, Date.now(), writesDays ? cfg.site.timeZone : undefined),
   };
+}
+
+/** Where the store path came from, for error lines ("--db", "store.path in FILE", ...). */
+function storeSource(values: { config?: string | undefined; db?: string | undefined }): string {
+  if (values.db) return '--db';
+  if (values.config) return `store.path in ${values.config}`;
+  return 'the default store.path; give --config FILE or --db PATH';
+}
+
+/**
+ * Opens the configured store for a command that only reads it: read-only, and
+ * never creating the file or its directory (a typo in --db fails, clearly).
+ * With `write`, an existing store is opened for writing, still never created.
+ */
+export function openExistingStore(
+  values: { config?: string | undefined; db?: string | undefined },
+  opts: { write?: boolean } = {},
+): { cfg: Config; store: LocalStore } {
+  const cfg = configFrom(values, { checkFiles: false }); // the store, not the broker: TLS files not needed
+  const path = cfg.store.path;
+  if (path === ':memory:' || !existsSync(path)) {
+    throw new HallgateError('STORE_MISSING', `no store at ${path} (${storeSource(values)})`);
+  }
+  return { cfg, store: opts.write ? LocalStore.open(path) : LocalStore.openReadOnly(path) };
 }
 
 /** Resolves on the first SIGINT or SIGTERM (logged), for commands that run until stopped. */

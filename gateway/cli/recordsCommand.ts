@@ -1,6 +1,18 @@
 import type { AttendanceStatus } from '../../rules/types.ts';
 import type { Command } from './command.ts';
-import { openStore, parse, storeOptions, table } from './options.ts';
+import { choiceOption, dayOption } from './optionChecks.ts';
+import { openExistingStore, parse, storeOptions, table } from './options.ts';
+
+const STATUSES: readonly AttendanceStatus[] = [
+  'present',
+  'late',
+  'absent',
+  'early_exit',
+  'partial',
+  'unauthorized',
+  'review',
+  'pending',
+];
 
 export const recordsCommand: Command = {
   name: 'records',
@@ -19,14 +31,11 @@ export const recordsCommand: Command = {
       console.log(this.usage);
       return Promise.resolve(0);
     }
-    const { store } = openStore(values);
+    const day = dayOption('--date', values.date);
+    const status = choiceOption('--status', values.status, STATUSES);
+    const { store } = openExistingStore(values);
     try {
-      const recs = store.listRecords({
-        lecture: values.lecture,
-        day: values.date,
-        studentId: values.student,
-        status: values.status as AttendanceStatus | undefined,
-      });
+      const recs = store.listRecords({ lecture: values.lecture, day, studentId: values.student, status });
       if (values.json) {
         console.log(JSON.stringify(recs, null, 2));
       } else if (recs.length === 0) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { HallgateError } from '../errors.ts';
 import { SiteTime } from '../siteTime.ts';
 import { createLogger } from '../log.ts';
-import { createCentralStore } from '../../sync/aggregator/startAggregator.ts';
+import { createCentralStore, startCentralStore } from '../../sync/aggregator/startAggregator.ts';
 import {
   isReportKind,
   REPORT_KINDS,
@@ -69,7 +69,7 @@ Definitions: docs/reports.md.`,
     }
     const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
     const store = createCentralStore(cfg.aggregator, log);
-    await store.start();
+    await startCentralStore(store, cfg.aggregator);
     try {
       const tables = await reportsFromStore(store, kinds, range, {
         ...opts,

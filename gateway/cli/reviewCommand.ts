@@ -2,7 +2,8 @@ import { userInfo } from 'node:os';
 import type { AttendanceStatus } from '../../rules/types.ts';
 import { HallgateError } from '../errors.ts';
 import type { Command } from './command.ts';
-import { openStore, parse, storeOptions, table } from './options.ts';
+import { choiceOption, dayOption } from './optionChecks.ts';
+import { openExistingStore, parse, storeOptions, table } from './options.ts';
 
 const STATUSES: AttendanceStatus[] = [
   'present',
@@ -37,10 +38,12 @@ hallgate review resolve STUDENT_ID/SESSION_ID --status STATUS --note "why" [--by
       console.error(this.usage);
       return Promise.resolve(values.help ? 0 : 2);
     }
-    const { store } = openStore(values);
+    const day = dayOption('--date', values.date);
+    if (sub === 'resolve') choiceOption('--status', values.status ?? '', STATUSES);
+    const { store } = openExistingStore(values, { write: sub === 'resolve' });
     try {
       if (sub === 'list') {
-        const recs = store.listRecords({ day: values.date, status: 'review' });
+        const recs = store.listRecords({ day, status: 'review' });
         console.log(
           table(
             ['record', 'day', 'flags', 'why'],

@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../clock.ts';
-import { HallgateError } from '../errors.ts';
 import { GatewayCore } from '../gatewayCore.ts';
-import { parseDay, SiteTime } from '../siteTime.ts';
+import { SiteTime } from '../siteTime.ts';
 import { createLogger } from '../log.ts';
 import { campusCsv, generateCampus, seedStore, type CampusOptions } from '../simulate/campus.ts';
 import { feedSerial } from '../simulate/serialFeeder.ts';
 import { SimulatedHall } from '../simulate/simulatedHall.ts';
 import { planSwipes, type BehaviourOptions } from '../simulate/swipePlan.ts';
 import type { Command } from './command.ts';
+import { choiceOption, dayOption, numberOption, percentOption } from './optionChecks.ts';
 import { configFrom, parse, table } from './options.ts';
 
 export const simulateCommand: Command = {
@@ -54,22 +54,27 @@ output (one of):
       'seed-store': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
-    const num = (k: keyof typeof values): number => {
-      const v = Number(values[k]);
-      if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number`);
-      return v;
+    const num = (k: keyof typeof values, max = 1e9, min = 0): number =>
+      numberOption(`--${k}`, String(values[k]), { min, max, integer: k !== 'rate' });
+    const pct = (k: keyof typeof values): number => percentOption(`--${k}`, String(values[k]));
+    const seed = num('seed', Number.MAX_SAFE_INTEGER);
+    const protocol = choiceOption('--protocol', values.protocol, ['em4100', 'line'] as const)!;
+    const behaviourPct = {
+      latePct: pct('late-pct'),
+      absentPct: pct('absent-pct'),
+      earlyExitPct: pct('early-exit-pct'),
+      breakPct: pct('break-pct'),
+      invalidPct: pct('invalid-pct'),
+      unauthorizedPct: pct('unauthorized-pct'),
     };
     const cfg = configFrom(values);
-    const seed = num('seed');
     const site = new SiteTime(cfg.site.timeZone);
-    if (values.day !== undefined && parseDay(values.day) === null)
-      throw new HallgateError('USAGE', `--day must be a date YYYY-MM-DD, got '${values.day}'`);
-    const day = values.day ?? site.dayOf(Date.now());
+    const day = dayOption('--day', values.day) ?? site.dayOf(Date.now());
     const campusOpts: Partial<CampusOptions> = {
-      students: num('students'),
-      halls: num('halls'),
-      courses: num('courses'),
-      coursesPerStudent: num('courses-per-student'),
+      students: num('students', 1e6, 1),
+      halls: num('halls', 1000, 1),
+      courses: num('courses', 1000, 1),
+      coursesPerStudent: num('courses-per-student', 1000, 1),
       day,
       timeZone: site.zone,
       seed,
@@ -80,12 +85,7 @@ output (one of):
     }
     const campus = generateCampus(campusOpts);
     const behaviour: Partial<BehaviourOptions> = {
-      latePct: num('late-pct') / 100,
-      absentPct: num('absent-pct') / 100,
-      earlyExitPct: num('early-exit-pct') / 100,
-      breakPct: num('break-pct') / 100,
-      invalidPct: num('invalid-pct') / 100,
-      unauthorizedPct: num('unauthorized-pct') / 100,
+      ...behaviourPct,
       graceSec: cfg.thresholds.graceSec,
       absentAfterSec: cfg.thresholds.absentAfterSec,
       earlyExitSec: cfg.thresholds.earlyExitSec,
@@ -121,8 +121,6 @@ output (one of):
     }
 
     if (values.device) {
-      if (values.protocol !== 'em4100' && values.protocol !== 'line')
-        throw new Error('--protocol must be em4100 or line');
       if (values.db) {
         const log = createLogger({ level: 'warn' });
         const core = new GatewayCore(cfg, new ManualClock(Date.now()), log);
@@ -137,12 +135,12 @@ output (one of):
       const rate = values.rate === undefined ? 20 : num('rate');
       const n = await feedSerial(plan, {
         path: values.device,
-        baudRate: num('baud'),
-        protocol: values.protocol,
+        baudRate: num('baud', 4_000_000, 1),
+        protocol,
         rate,
         shouldStop: () => stop,
       });
-      console.log(`wrote ${n} ${values.protocol} frame(s) to ${values.device}`);
+      console.log(`wrote ${n} ${protocol} frame(s) to ${values.device}`);
       return 0;
     }
 

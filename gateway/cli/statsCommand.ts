@@ -1,6 +1,7 @@
 import { UniqueCounter } from '../validation/uniqueCounter.ts';
 import type { Command } from './command.ts';
-import { openStore, parse, storeOptions } from './options.ts';
+import { dayOption } from './optionChecks.ts';
+import { openExistingStore, parse, storeOptions } from './options.ts';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -16,7 +17,8 @@ export const statsCommand: Command = {
       console.error(this.usage);
       return Promise.resolve(values.help ? 0 : 2);
     }
-    const { cfg, store } = openStore(values);
+    dayOption('--date', values.date);
+    const { cfg, store } = openExistingStore(values);
     try {
       const counter = new UniqueCounter(store, cfg.validation.hllBits);
       const estimate = counter.estimate(values.lecture, values.date);

@@ -3,6 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HallgateError } from '../errors.ts';
 import { doorProblems } from './doors.ts';
+import { configTruths, type TruthOptions } from './configTruths.ts';
+import { unknownEnv, unknownKeys } from './knownKeys.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export interface ConfigProblem {
@@ -97,8 +99,17 @@ function expectedOf(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Validates an already-parsed object; throws ConfigError listing every problem. */
-export function validateConfig(raw: unknown, source = 'config'): Config {
+/**
+ * Validates an already-parsed object; throws ConfigError listing every problem:
+ * `extra` ones found before (unknown keys), the schema's, and what the schema
+ * cannot see (URLs, TLS files, placeholders, threshold order; see configTruths).
+ */
+export function validateConfig(
+  raw: unknown,
+  source = 'config',
+  extra: ConfigProblem[] = [],
+  opts: TruthOptions = {},
+): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) {
     // Doors name readers: checked against the readers list, every problem reported.
@@ -107,15 +118,50 @@ export function validateConfig(raw: unknown, source = 'config'): Config {
       value: valueAt(raw, path),
       expected,
     }));
-    if (doors.length === 0) return result.data;
-    throw new ConfigError(source, doors);
+    const problems = [...extra, ...doors, ...configTruths(result.data, opts)];
+    if (problems.length > 0) throw new ConfigError(source, problems);
+    return result.data;
   }
   const problems = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
     value: valueAt(raw, issue.path),
     expected: expectedOf(issue),
   }));
-  throw new ConfigError(source, problems);
+  throw new ConfigError(source, [...extra, ...problems, ...truthsBesides(raw, result.error.issues, opts)]);
+}
+
+/** The configTruths of `raw` with the schema's failing fields left to their defaults (when that parses). */
+function truthsBesides(raw: unknown, issues: z.core.$ZodIssue[], opts: TruthOptions): ConfigProblem[] {
+  const rest = structuredClone(raw) as Record<string, unknown>;
+  for (const issue of issues) {
+    const parent = valueAt(rest, issue.path.slice(0, -1));
+    const last = issue.path[issue.path.length - 1];
+    if (typeof parent === 'object' && parent !== null && last !== undefined && !Array.isArray(parent)) {
+      delete (parent as Record<PropertyKey, unknown>)[last];
+    }
+  }
+  const again = configSchema.safeParse(rest);
+  if (!again.success) return [];
+  const failed = new Set(issues.map((i) => i.path.map(String).join('.')));
+  return configTruths(again.data, opts).filter((p) => !failed.has(p.field));
+}
+
+/** Unknown keys of a file and unknown HALLGATE_* variables, each with the nearest valid name. */
+function unknownNameProblems(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): ConfigProblem[] {
+  return [
+    ...unknownKeys(raw).map((u) => ({
+      field: u.field,
+      value: valueAt(raw, u.field.split('.')),
+      expected: u.nearest
+        ? `a known key (did you mean ${u.nearest}?)`
+        : 'a known key (see hallgate config docs)',
+    })),
+    ...unknownEnv(env).map((u) => ({
+      field: `environment ${u.name}`,
+      value: env[u.name],
+      expected: u.nearest ? `a known setting (did you mean ${u.nearest}?)` : 'a known HALLGATE_* setting',
+    })),
+  ];
 }
 
 /** Parses YAML or JSON text (JSON is YAML). */
@@ -136,7 +182,11 @@ export function parseConfigText(text: string, source: string): Record<string, un
 }
 
 /** Loads a config file (optional), applies HALLGATE_* overrides and validates. */
-export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: TruthOptions = {},
+): Config {
   let raw: Record<string, unknown> = {};
   const source = file ?? 'defaults';
   if (file !== undefined) {
@@ -152,5 +202,5 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
     }
     raw = parseConfigText(text, file);
   }
-  return validateConfig(applyEnvOverrides(raw, env), source);
+  return validateConfig(applyEnvOverrides(raw, env), source, unknownNameProblems(raw, env), opts);
 }

@@ -329,6 +329,62 @@ export const configSchema = z.object({
       hllBits: z.number().int().min(4).max(16).default(12).describe('2^bits HyperLogLog registers'),
     })
     .prefault({}),
+  health: z
+    .object({
+      enabled: z.boolean().default(true).describe('Serve /healthz, /readyz and /metrics (Prometheus)'),
+      host: z
+        .string()
+        .min(1)
+        .default('127.0.0.1')
+        .describe('Address to listen on (loopback: scrape through a local agent or a tunnel)'),
+      port: z
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .default(9464)
+        .describe('Port of the health endpoints (0: any free port)'),
+    })
+    .prefault({}),
+  backup: z
+    .object({
+      enabled: z.boolean().default(true).describe('Online backups of the local store (SQLite backup API)'),
+      dir: z
+        .string()
+        .default('')
+        .describe("Folder of the backups (files 0600); empty: 'backups' beside the store"),
+      everyHours: z.number().positive().default(24).describe('Hours between backups'),
+      keep: z.number().int().min(1).default(7).describe('Newest backups kept; older ones are deleted'),
+    })
+    .prefault({}),
+  retention: z
+    .object({
+      eventsDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(400)
+        .describe('Raw badge events older than this are deleted (records keep their reasons)'),
+      faceEventsDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(30)
+        .describe('Raw face events (recognitions) older than this are deleted'),
+      invalidAttemptsDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(90)
+        .describe('Invalid attempts older than this are deleted'),
+      deadLettersDays: z
+        .number()
+        .int()
+        .min(1)
+        .default(30)
+        .describe('Dead letters older than this are deleted'),
+    })
+    .prefault({}),
   readers: z.array(readerSchema).default([]),
   doors: z
     .array(doorSchema)

@@ -249,7 +249,7 @@ export class IngestPipeline {
    * committed: the inputs are spooled, counted and logged, and replayed later
    * by replaySpool(); the daemon keeps running.
    */
-  ingestMany(inputs: IngestInput[]): IngestResult[] {
+  ingestMany(inputs: IngestInput[], before?: () => void): IngestResult[] {
     const { spool, counter } = this.deps;
     this.keepUp();
     // Decisions already back from the thread are written by the same transaction as the new inputs
@@ -257,7 +257,10 @@ export class IngestPipeline {
     const replies = this.takeReplies(Math.max(MIN_REPLY_DAYS, 2 * inputs.length));
     let results: IngestResult[];
     try {
-      results = this.inTx(replies, () => inputs.map((i) => this.ingestOne(i)));
+      results = this.inTx(replies, () => {
+        before?.(); // in the same transaction (live reload removes the rows these inputs replace)
+        return inputs.map((i) => this.ingestOne(i));
+      });
     } catch (err) {
       if (!spool) throw err;
       this.counters.storeErrors++;

@@ -1,4 +1,5 @@
 import { SerialPort } from 'serialport';
+import { HallgateError } from '../errors.ts';
 import { encodeEm4100 } from '../serial/em4100Frame.ts';
 import { encodeLine } from '../serial/lineFrame.ts';
 import type { PlannedSwipe } from './swipePlan.ts';
@@ -25,7 +26,15 @@ export function frameOf(uid: string, protocol: 'em4100' | 'line'): Buffer {
  */
 export async function feedSerial(plan: PlannedSwipe[], o: SerialFeederOptions): Promise<number> {
   const port = new SerialPort({ path: o.path, baudRate: o.baudRate, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    port.open((err) =>
+      err
+        ? reject(
+            new HallgateError('SERIAL_OPEN_FAILED', `cannot open serial device ${o.path}: ${err.message}`),
+          )
+        : resolve(),
+    ),
+  );
   const started = performance.now();
   let written = 0;
   try {

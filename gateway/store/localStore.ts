@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { hash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type {
   AttendanceRecord,
   AttendanceStatus,
@@ -354,6 +355,27 @@ export class LocalStore {
       );
     }
     return new LocalStore(db, site, rederived);
+  }
+
+  /**
+   * Opens an existing store for reading only: never creates the file or its
+   * directory and never migrates (the CLI's queries). Throws STORE_MISSING when
+   * there is no store at `path`.
+   */
+  static openReadOnly(path: string): LocalStore {
+    if (!existsSync(path)) throw new HallgateError('STORE_MISSING', `no store at ${path}`);
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      const zone = db.prepare('SELECT value FROM meta WHERE key = ?').get(ZONE_KEY) as
+        { value: string } | undefined;
+      return new LocalStore(db, new SiteTime(zone?.value ?? 'UTC'), null);
+    } catch (err) {
+      throw new HallgateError('STORE_OPEN_FAILED', `cannot read store ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   close(): void {

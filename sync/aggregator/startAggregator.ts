@@ -1,6 +1,7 @@
 import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
 import type { Clock } from '../../gateway/clock.ts';
 import type { Logger } from '../../gateway/log.ts';
+import { HallgateError } from '../../gateway/errors.ts';
 import { brokerAuthFromConfig } from '../mqttConnect.ts';
 import { Aggregator } from './aggregator.ts';
 import { CassandraCentralStore } from './cassandraCentralStore.ts';
@@ -27,6 +28,25 @@ export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralS
   }
 }
 
+/** Starts a central store; a failure names the store (file or keyspace) and the setting. */
+export async function startCentralStore(store: CentralStore, cfg: AggregatorConfig): Promise<void> {
+  try {
+    await store.start();
+  } catch (err) {
+    const where =
+      cfg.store === 'sqlite'
+        ? `${cfg.sqlitePath} (aggregator.sqlitePath)`
+        : `keyspace ${cfg.cassandra.keyspace} at ${cfg.cassandra.contactPoints.join(', ')} (aggregator.cassandra)`;
+    throw new HallgateError(
+      'CENTRAL_STORE_UNAVAILABLE',
+      `cannot open central store ${where}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
 export interface RunningAggregator {
   store: CentralStore;
   aggregator: Aggregator;
@@ -47,7 +67,7 @@ export async function startAggregator(
   deps: { log: Logger; clock: Clock },
 ): Promise<RunningAggregator> {
   const store = createCentralStore(cfg.aggregator, deps.log);
-  await store.start();
+  await startCentralStore(store, cfg.aggregator);
   const aggregator = new Aggregator(
     { url: cfg.mqtt.url, group: cfg.aggregator.group, ...brokerAuthFromConfig(cfg.mqtt) },
     { store, log: deps.log, clock: deps.clock },

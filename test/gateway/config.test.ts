@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, applyEnvOverrides, loadConfig } from '../../gateway/config/loadConfig.ts';
+import {
+  ConfigError,
+  applyEnvOverrides,
+  loadConfig,
+  type ConfigProblem,
+} from '../../gateway/config/loadConfig.ts';
 import { configReference } from '../../gateway/config/configReference.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -97,5 +102,128 @@ describe('configuration', () => {
       assert.match(md, new RegExp(`thresholds\\.${k}`));
     }
     assert.match(md, /HALLGATE_STORE__PATH/);
+  });
+});
+
+describe('configuration that tells the truth', () => {
+  /** The problems of a file, by field (fails the test when the file is accepted). */
+  function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): Map<string, ConfigProblem> {
+    try {
+      loadConfig(file(`truth-${Math.random().toString(36).slice(2)}.yaml`, text), env);
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, String(e));
+      return new Map(e.problems.map((p) => [p.field, p]));
+    }
+    assert.fail('the configuration was accepted');
+  }
+
+  it('names an unknown key with the nearest valid one, at any depth', () => {
+    const p = problemsOf(
+      'thresholds:\n  graceSecs: 30\nmqqt: { enabled: false }\nreaders:\n  - { id: r1, path: /dev/ttyS0, gateId: G, baudrate: 9600 }\nstore: { colour: blue }\n',
+    );
+    assert.match(p.get('thresholds.graceSecs')!.expected, /did you mean thresholds\.graceSec\?/);
+    assert.equal(p.get('thresholds.graceSecs')!.value, 30);
+    assert.match(p.get('mqqt')!.expected, /did you mean mqtt\?/);
+    assert.match(p.get('readers.0.baudrate')!.expected, /did you mean readers\.0\.baudRate\?/);
+    assert.match(p.get('store.colour')!.expected, /a known key \(see hallgate config docs\)/);
+    assert.equal(p.size, 4);
+  });
+
+  it('names an unknown HALLGATE_* variable with the nearest setting, and leaves the tool switches alone', () => {
+    const p = problemsOf('{}\n', {
+      HALLGATE_MQTT__URLL: 'mqtt://127.0.0.1:1883',
+      HALLGATE_TSX: '1',
+      HALLGATE_DEBUG: '1',
+      HALLGATE_STORE__PATH: '/tmp/x.db',
+    });
+    assert.match(p.get('environment HALLGATE_MQTT__URLL')!.expected, /did you mean HALLGATE_MQTT__URL\?/);
+    assert.equal(p.size, 1);
+  });
+
+  it('rejects URLs that do not parse or are not MQTT, and placeholder hosts', () => {
+    assert.match(problemsOf('mqtt: { url: "not a url" }\n').get('mqtt.url')!.expected, /a URL that parses/);
+    assert.match(problemsOf('mqtt: { url: "http://broker:80" }\n').get('mqtt.url')!.expected, /mqtt:\/\//);
+    assert.match(
+      problemsOf('mqtt: { url: "mqtts://broker.example.edu:8883" }\n').get('mqtt.url')!.expected,
+      /not the placeholder 'broker\.example\.edu'/,
+    );
+    assert.match(
+      problemsOf('camera: { enabled: true, input: "rtsp://cam.example.com/stream" }\n').get('camera.input')!
+        .expected,
+      /placeholder/,
+    );
+  });
+
+  it('rejects TLS files that do not exist, are not files, or come without their key', () => {
+    const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\n');
+    const p = problemsOf(`mqtt:\n  caFile: ${join(dir, 'missing-ca.pem')}\n  certFile: ${dir}\n`);
+    assert.match(p.get('mqtt.caFile')!.expected, /a readable file \(it does not exist\)/);
+    assert.match(p.get('mqtt.certFile')!.expected, /not a regular file/);
+    assert.match(p.get('mqtt.keyFile')!.expected, /together/);
+    assert.equal(loadConfig(file('tls-ok.yaml', `mqtt: { caFile: ${ca} }\n`), {}).mqtt.caFile, ca);
+    // Commands that only read the local store do not need the broker's files.
+    const storeOnly = file('tls-store-only.yaml', `mqtt: { caFile: ${join(dir, 'missing-ca.pem')} }\n`);
+    assert.equal(loadConfig(storeOnly, {}, { checkFiles: false }).mqtt.caFile, join(dir, 'missing-ca.pem'));
+  });
+
+  it('rejects a TLS file this user cannot read', (t) => {
+    if (process.getuid?.() === 0) {
+      t.skip('root reads every file');
+      return;
+    }
+    const key = file('key.pem', 'secret');
+    chmodSync(key, 0o000);
+    assert.match(
+      problemsOf(`mqtt: { certFile: ${key}, keyFile: ${key} }\n`).get('mqtt.keyFile')!.expected,
+      /permission denied/,
+    );
+  });
+
+  it('rejects thresholds out of order (grace <= late <= absent)', () => {
+    const p = problemsOf('thresholds: { graceSec: 600, lateSec: 300, absentAfterSec: 200 }\n');
+    assert.match(p.get('thresholds.graceSec')!.expected, /<= thresholds\.lateSec \(300\)/);
+    assert.match(p.get('thresholds.lateSec')!.expected, /<= thresholds\.absentAfterSec \(200\)/);
+    assert.equal(
+      loadConfig(
+        file('order-ok.yaml', 'thresholds: { graceSec: 300, lateSec: 300, absentAfterSec: 300 }\n'),
+        {},
+      ).thresholds.lateSec,
+      300,
+    );
+  });
+
+  it('reports every problem at once: schema, unknown keys, URL, TLS, placeholder and order', () => {
+    const p = problemsOf(
+      [
+        'readers:',
+        '  - { id: r1, path: /dev/ttyS0, gateId: G, parity: sometimes }',
+        'thresholds: { graceSecs: 30, lateSec: 2000 }',
+        'mqtt:',
+        '  enabled: true',
+        '  url: mqtts://broker.example.edu:8883',
+        `  caFile: ${join(dir, 'none', 'ca.pem')}`,
+      ].join('\n'),
+      { HALLGATE_LOG__LEVL: 'debug' },
+    );
+    for (const f of [
+      'readers.0.parity',
+      'thresholds.graceSecs',
+      'thresholds.lateSec',
+      'mqtt.url',
+      'mqtt.caFile',
+      'environment HALLGATE_LOG__LEVL',
+    ]) {
+      assert.ok(p.has(f), `${f} missing from ${[...p.keys()].join(', ')}`);
+    }
+  });
+
+  it('rejects the configuration provision.sh writes until the broker and TLS files are real', () => {
+    const script = readFileSync(join(import.meta.dirname, '../../scripts/provision.sh'), 'utf8');
+    const m =
+      /cat > "?\$CONFIG"? <<YAML\n([\s\S]*?)\nYAML/.exec(script) ?? /<<YAML\n([\s\S]*?)\nYAML/.exec(script);
+    assert.ok(m, 'provision.sh writes a YAML template');
+    const text = m[1]!.replace(/\$\{?[A-Z_]+\}?/g, 'x');
+    const p = problemsOf(text);
+    assert.ok(p.has('mqtt.url') || p.has('mqtt.caFile'), [...p.keys()].join(', '));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../gateway/clock.ts';
 import { SwipeDebouncer } from '../../gateway/serial/debounce.ts';
-import { backoffDelay } from '../../gateway/serial/reconnectBackoff.ts';
+import { backoffDelay, jittered } from '../../gateway/serial/reconnectBackoff.ts';
 
 /** A read at `at` ms of card `uid` on reader `reader` (default r1). */
 interface Read {
@@ -112,6 +112,25 @@ describe('reconnect backoff', () => {
     [5000, 1000],
   ];
   for (const [attempt, want] of table) {
-    it(`attempt ${attempt} waits ${want} ms`, () => assert.equal(backoffDelay(attempt, opts), want));
+    it(`attempt ${attempt} waits at most ${want} ms, at least half`, () => {
+      assert.equal(
+        backoffDelay(attempt, opts, () => 1),
+        want,
+      );
+      assert.equal(
+        backoffDelay(attempt, opts, () => 0),
+        want / 2,
+      );
+    });
   }
+
+  it('spreads gateways that lost the same broker: different draws, different delays, all within [half, all]', () => {
+    const draws = [0, 0.25, 0.5, 0.75, 0.999];
+    const delays = draws.map((r) => backoffDelay(3, opts, () => r));
+    assert.deepEqual(delays, [400, 500, 600, 700, 800]);
+    assert.equal(
+      jittered(1000, () => 0.5),
+      750,
+    );
+  });
 });
