@@ -18,7 +18,8 @@ export class GatewayCore {
   readonly bloom: RosterBloom;
   readonly counter: UniqueCounter;
   readonly pipeline: IngestPipeline;
-  private readonly checkpointer: BackgroundCheckpointer | undefined;
+  /** The WAL checkpoint rounds (file stores only). */
+  readonly checkpointer: BackgroundCheckpointer | undefined;
   /** The classifier thread, when students' days are decided on one. */
   readonly classifier: ClassifierThread | undefined;
   private rosterVersion: string | undefined;
@@ -41,7 +42,7 @@ export class GatewayCore {
       const checkpointer = new BackgroundCheckpointer(
         cfg.store.path,
         log.child({ module: 'checkpoint' }),
-        500,
+        cfg.store.checkpointEveryMs,
       );
       // The tail is copied wholly (so the WAL can start over) only while the classifier thread holds no snapshot.
       this.store.onCommitted(() => {

@@ -243,6 +243,15 @@ export const configSchema = z.object({
         .max(1024)
         .default(4)
         .describe("Page cache of the daemon's store connection, MiB (memory traded for ingest speed)"),
+      checkpointEveryMs: z
+        .number()
+        .int()
+        .min(10)
+        .max(60_000)
+        .default(500)
+        .describe(
+          'Interval of the background WAL checkpoint rounds, ms (each round lets the WAL start over)',
+        ),
     })
     .prefault({}),
   pipeline: z

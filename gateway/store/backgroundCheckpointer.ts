@@ -21,6 +21,8 @@ export class BackgroundCheckpointer {
   private worker: Worker | undefined;
   private readonly tailReady = new Int32Array(new SharedArrayBuffer(4));
   failures = 0;
+  /** Rounds that ran to completion, on whichever thread. */
+  roundsDone = 0;
 
   constructor(
     private readonly path: string,
@@ -39,7 +41,8 @@ export class BackgroundCheckpointer {
 
   /** A round's outcome, from whichever thread ran it. */
   report(r: CheckpointReport): void {
-    if (!r.ok) {
+    if (r.ok) this.roundsDone++;
+    else {
       this.failures++;
       this.log.warn({ error: r.error }, 'background checkpoint failed');
     }
