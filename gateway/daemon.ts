@@ -5,6 +5,7 @@ import type { Config, ReaderConfig } from './config/schema.ts';
 import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
+import { CommitWindow } from './pipeline/commitWindow.ts';
 import { Spool } from './pipeline/spool.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
@@ -52,10 +53,12 @@ export class Daemon {
   private readonly startedAt: number;
   private pending: IngestInput[] = [];
   private flushScheduled = false;
+  private readonly commitWindow: CommitWindow;
 
   constructor(private readonly parts: DaemonParts) {
     this.notifier = new SystemdNotifier(parts.log.child({ module: 'systemd' }), parts.env);
     this.startedAt = parts.clock.now();
+    this.commitWindow = new CommitWindow(parts.cfg.pipeline.groupCommitMs);
   }
 
   async start(): Promise<void> {
@@ -110,16 +113,19 @@ export class Daemon {
     );
   }
 
-  /** Swipes arriving in one tick are ingested together, in one transaction. */
+  /** Swipes arriving in one tick (or within the group-commit window) are ingested together, in one transaction. */
   enqueue(input: IngestInput): void {
     this.pending.push(input);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    const wait = this.commitWindow.delay();
+    if (wait > 0) setTimeout(() => this.flush(), wait);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.flushScheduled = false;
+    this.commitWindow.started();
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;

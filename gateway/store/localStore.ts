@@ -16,6 +16,12 @@ import { migrate } from './migrate.ts';
 import { recordRef } from '../../sync/recordRef.ts';
 import type { RecordRow } from './recordRow.ts';
 
+/** PRAGMA synchronous of a store connection: full (durable across power loss) or normal (across crashes only). */
+export type StoreSynchronous = 'full' | 'normal';
+export interface StoreOpenOptions {
+  synchronous?: StoreSynchronous;
+}
+
 export interface StudentRow {
   studentId: string;
   name: string;
@@ -315,14 +321,18 @@ export class LocalStore {
     };
   }
 
-  /** Opens (creating if needed) the store, applies pragmas and migrations. */
-  static open(path: string, now: number = Date.now()): LocalStore {
+  /**
+   * Opens (creating if needed) the store, applies pragmas and migrations.
+   * `synchronous` FULL (the default) syncs the WAL at every commit: a stored
+   * swipe survives a power cut, not only a crash of the process.
+   */
+  static open(path: string, now: number = Date.now(), opts: StoreOpenOptions = {}): LocalStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     try {
       db = new Database(path);
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.pragma(`synchronous = ${opts.synchronous ?? 'full'}`);
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -4000');

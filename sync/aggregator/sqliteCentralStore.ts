@@ -170,18 +170,28 @@ interface InvalidRow {
 }
 
 /**
- * The embedded central store: one SQLite file (WAL, synchronous=FULL, so a
- * committed batch survives power loss), one transaction per batch.
+ * The embedded central store: one SQLite file (WAL, synchronous=FULL by
+ * default, so a committed and acked batch survives power loss;
+ * `aggregator.sqliteSynchronous: normal` trades that for speed), one
+ * transaction per batch.
  */
 export class SqliteCentralStore implements CentralStore {
   readonly kind = 'sqlite' as const;
   private db: Database | null = null;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly opts: { synchronous?: 'full' | 'normal' } = {},
+  ) {}
 
   private get d(): Database {
     if (!this.db) throw new HallgateError('STORE_NOT_STARTED', 'central store not started');
     return this.db;
+  }
+
+  /** PRAGMA synchronous of the store's connection (2 full, 1 normal). */
+  synchronous(): number {
+    return this.d.pragma('synchronous', { simple: true }) as number;
   }
 
   start(): Promise<void> {
@@ -189,7 +199,7 @@ export class SqliteCentralStore implements CentralStore {
       if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
       const db = new BetterSqlite3(this.path);
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(`synchronous = ${this.opts.synchronous ?? 'full'}`);
       db.pragma('busy_timeout = 5000');
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)',

@@ -11,7 +11,7 @@ import { SqliteCentralStore } from './sqliteCentralStore.ts';
 export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralStore {
   switch (cfg.store) {
     case 'sqlite':
-      return new SqliteCentralStore(cfg.sqlitePath);
+      return new SqliteCentralStore(cfg.sqlitePath, { synchronous: cfg.sqliteSynchronous });
     case 'cassandra':
       return new CassandraCentralStore(
         {
