@@ -1,9 +1,12 @@
 // Ingest benchmark: N simulated swipes through parse -> validate -> persist -> classify,
 // in process, against a campus of 100,000 enrolled students on a real SQLite file.
-// Prints events/s, p50/p99 latency per event, peak RSS, and Bloom filter figures.
+// Prints events/s, p50/p99 latency per event, peak RSS, and Bloom filter figures, then its anchor:
+// the same events inserted raw with better-sqlite3 (same pragmas, same batch), and the ratio.
 // Time spent by the simulator itself (planning lectures, encoding frames) is not counted.
 //   npm run bench:ingest -- [--events 200000] [--students 100000] [--batch 10]
-//   npm run bench:ingest -- --rate 12000   (offered load: each round ingests what has arrived)
+//   npm run bench:ingest -- --rate 12000   (offered load: each round ingests what has arrived, at most
+//                                          one transaction per pipeline.groupCommitMs, --group-commit MS)
+//   --synchronous full|normal (store.synchronous; full by default)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,8 @@ import { createFrameDecoder } from '../gateway/serial/frameDecoder.ts';
 import type { Campus } from '../gateway/simulate/campus.ts';
 import { planSwipes } from '../gateway/simulate/swipePlan.ts';
 import { RosterBloom } from '../gateway/validation/rosterBloom.ts';
+import { CommitWindow } from '../gateway/pipeline/commitWindow.ts';
+import { rawInsertAnchor } from './rawInsertAnchor.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +32,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '10' },
     rate: { type: 'string', default: '0' },
     inline: { type: 'boolean', default: false },
+    synchronous: { type: 'string', default: 'full' },
+    'group-commit': { type: 'string' },
   },
 });
 const N = Number(values.events);
@@ -75,7 +82,15 @@ console.log(
 );
 
 const clock = new ManualClock(Date.parse(`${day}T07:00:00Z`));
-const cfg = configSchema.parse({ store: { path: dbPath }, pipeline: { classifierThread: !values.inline } });
+const cfg = configSchema.parse({
+  store: { path: dbPath, synchronous: values.synchronous },
+  pipeline: {
+    classifierThread: !values.inline,
+    ...(values['group-commit'] === undefined ? {} : { groupCommitMs: Number(values['group-commit']) }),
+  },
+});
+/** Offered load only: like the daemon, a transaction starts at most once per group-commit window. */
+const commitWindow = new CommitWindow(cfg.pipeline.groupCommitMs, () => Number(pipelineNow()) / 1e6);
 const core = new GatewayCore(cfg, clock, silentLogger());
 const rssAfterOpen = process.memoryUsage().rss;
 
@@ -187,6 +202,8 @@ if (RATE === 0) {
     const now = pipelineNow();
     const due = Math.min(N, Math.floor((Number(now - t0) * RATE) / 1e9) + 1);
     if (due <= offered) continue; // wait for the next arrival
+    if (commitWindow.delay() > 0) continue; // group commit: wait for the window to pass
+    commitWindow.started();
     const batch = take(due - offered);
     if (batch.length === 0) break;
     const first = done;
@@ -204,8 +221,8 @@ const lat = latencies.subarray(0, done).sort();
 const st = core.pipeline.stats();
 console.log(
   RATE === 0
-    ? `ingest: ${done.toLocaleString('en')} events in ${secs.toFixed(2)}s = ${Math.round(done / secs).toLocaleString('en')} events/s (batch ${BATCH})`
-    : `ingest: offered ${RATE.toLocaleString('en')} events/s; ${done.toLocaleString('en')} events in ${secs.toFixed(2)}s = ${Math.round(done / secs).toLocaleString('en')} events/s, in ${batches.toLocaleString('en')} transactions (mean ${(done / batches).toFixed(1)}, largest ${largestBatch} events)`,
+    ? `ingest: ${done.toLocaleString('en')} events in ${secs.toFixed(2)}s = ${Math.round(done / secs).toLocaleString('en')} events/s (batch ${BATCH}, synchronous=${cfg.store.synchronous})`
+    : `ingest: offered ${RATE.toLocaleString('en')} events/s (synchronous=${cfg.store.synchronous}, group commit ${cfg.pipeline.groupCommitMs} ms); ${done.toLocaleString('en')} events in ${secs.toFixed(2)}s = ${Math.round(done / secs).toLocaleString('en')} events/s, in ${batches.toLocaleString('en')} transactions (mean ${(done / batches).toFixed(1)}, largest ${largestBatch} events)`,
 );
 console.log(
   `latency per event: p50 ${pct(lat, 50).toFixed(3)} ms, p99 ${pct(lat, 99).toFixed(3)} ms, max ${lat[lat.length - 1]!.toFixed(3)} ms`,
@@ -219,6 +236,24 @@ console.log(
 console.log(
   `RSS: ${mb(rssAfterOpen)} MB after opening the store (100k-card Bloom filter built), peak ${mb(peakRss)} MB while ingesting`,
 );
+const cp = core.checkpointer?.counters;
+if (cp)
+  console.log(
+    `WAL checkpoint rounds: ${cp.rounds}, WAL started over by the thread after ${cp.startedOver}, tail handed to the main connection ${cp.handedOver} times (copied there ${cp.tailCopiesOnMain})`,
+  );
 await core.close();
+
+// --- Anchor: the same events, raw better-sqlite3 inserts, same pragmas ------------------------
+const anchor = rawInsertAnchor({
+  from: dbPath,
+  to: join(dir, 'anchor.db'),
+  batch: BATCH,
+  synchronous: cfg.store.synchronous,
+  cacheMb: cfg.store.cacheMb,
+});
+console.log(
+  `anchor: the same ${anchor.events.toLocaleString('en')} events as raw better-sqlite3 inserts into the events table alone (its indexes, WAL, synchronous=${cfg.store.synchronous}, ${cfg.store.cacheMb} MiB cache), ${BATCH} per transaction: ${Math.round(anchor.perSec).toLocaleString('en')} events/s` +
+    (RATE === 0 ? `; pipeline / anchor = ${(done / secs / anchor.perSec).toFixed(2)}` : ''),
+);
 if (process.env.KEEP_DB) console.log(`kept ${dbPath}`);
 else rmSync(dir, { recursive: true, force: true });

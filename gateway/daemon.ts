@@ -7,6 +7,7 @@ import type { Config, ReaderConfig } from './config/schema.ts';
 import { GatewayCore } from './gatewayCore.ts';
 import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
+import { CommitWindow } from './pipeline/commitWindow.ts';
 import { Spool } from './pipeline/spool.ts';
 import { adoptLegacySpool } from './pipeline/legacySpool.ts';
 import { NoiseQuarantine } from './serial/noiseQuarantine.ts';
@@ -66,6 +67,7 @@ export class Daemon {
   private quarantine: NoiseQuarantine | undefined;
   private spool: Spool<IngestInput> | undefined;
   private flushScheduled = false;
+  private readonly commitWindow: CommitWindow;
 
   constructor(private readonly parts: DaemonParts) {
     this.notifier = new SystemdNotifier(parts.log.child({ module: 'systemd' }), parts.env);
@@ -75,6 +77,7 @@ export class Daemon {
       parts.cfg.clock.maxSkewSec * 1000,
       parts.log.child({ module: 'clock' }),
     );
+    this.commitWindow = new CommitWindow(parts.cfg.pipeline.groupCommitMs);
   }
 
   async start(): Promise<void> {
@@ -153,16 +156,19 @@ export class Daemon {
     return this.spool;
   }
 
-  /** Swipes arriving in one tick are ingested together, in one transaction. */
+  /** Swipes arriving in one tick (or within the group-commit window) are ingested together, in one transaction. */
   enqueue(input: IngestInput): void {
     this.pending.push(input);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    const wait = this.commitWindow.delay();
+    if (wait > 0) setTimeout(() => this.flush(), wait);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.flushScheduled = false;
+    this.commitWindow.started();
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;

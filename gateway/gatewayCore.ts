@@ -20,7 +20,8 @@ export class GatewayCore {
   readonly bloom: RosterBloom;
   readonly counter: UniqueCounter;
   readonly pipeline: IngestPipeline;
-  private readonly checkpointer: BackgroundCheckpointer | undefined;
+  /** The WAL checkpoint rounds (file stores only). */
+  readonly checkpointer: BackgroundCheckpointer | undefined;
   /** The classifier thread, when students' days are decided on one. */
   readonly classifier: ClassifierThread | undefined;
   private rosterVersion: string | undefined;
@@ -32,25 +33,25 @@ export class GatewayCore {
     private readonly log: Logger,
     opts: { faceFusion?: boolean } = {},
   ) {
-    this.store = openCheckedStore(
-      cfg.store.path,
-      clock.now(),
-      log.child({ module: 'store' }),
-      cfg.site.timeZone,
-    ).store;
+    this.store = openCheckedStore(cfg.store.path, clock.now(), log.child({ module: 'store' }), {
+      timeZone: cfg.site.timeZone,
+      synchronous: cfg.store.synchronous,
+    }).store;
     if (this.store.rederived)
       log.warn({ module: 'store', ...this.store.rederived }, 'store days moved to the site time zone');
     this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
     if (cfg.store.path !== ':memory:') {
-      // Checkpoints (and their fsyncs) move to a worker thread; the main connection copies the short
-      // tail each worker round leaves and keeps a far-off safety net (about 400 MB of WAL, should the
-      // worker die). A WAL file grown past 256 MiB by a burst is cut back when the WAL starts over.
+      // Checkpoints (and their fsyncs) move to a worker thread, which also lets the WAL start over in a
+      // gap between two transactions; the main connection copies a tail only when a round found no gap
+      // for long (see checkpointRounds.ts), and keeps a far-off safety net (about 400 MB of WAL, should
+      // the worker die). A WAL file grown past 256 MiB by a burst is cut back when the WAL starts over.
       this.store.db.pragma('wal_autocheckpoint = 100000');
       this.store.db.pragma(`journal_size_limit = ${256 * 1024 * 1024}`);
       const checkpointer = new BackgroundCheckpointer(
         cfg.store.path,
         log.child({ module: 'checkpoint' }),
-        500,
+        cfg.store.checkpointEveryMs,
+        cfg.store.synchronous,
       );
       // The tail is copied wholly (so the WAL can start over) only while the classifier thread holds no snapshot.
       this.store.onCommitted(() => {
@@ -87,6 +88,7 @@ export class GatewayCore {
         cfg.pipeline.classifierCacheMb,
         log.child({ module: 'classifier' }),
         this.checkpointer,
+        cfg.store.synchronous,
       );
       this.pipeline.attachClassifier(this.classifier);
     } else this.checkpointer?.start();

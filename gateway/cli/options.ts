@@ -50,7 +50,7 @@ export function openStore(
   const cfg = configFrom(values, { checkFiles: false });
   return {
     cfg,
-    store: LocalStore.open(cfg.store.path, Date.now(), writesDays ? cfg.site.timeZone : undefined),
+    store: LocalStore.open(cfg.store.path, Date.now(), writesDays ? { timeZone: cfg.site.timeZone } : {}),
   };
 }
 

@@ -227,6 +227,12 @@ export const mqttSchema = z.object({
 export const aggregatorSchema = z.object({
   store: z.enum(['sqlite', 'cassandra']).default('sqlite'),
   sqlitePath: z.string().default('var/central.db'),
+  sqliteSynchronous: z
+    .enum(['full', 'normal'])
+    .default('full')
+    .describe(
+      'SQLite synchronous mode of the central store: full syncs the WAL at each commit, so an acked batch survives a power cut; normal survives a crash of the process only',
+    ),
   group: z.string().default('hallgate-aggregators').describe('Shared-subscription group (MQTT 5)'),
   cassandra: z
     .object({
@@ -298,6 +304,21 @@ export const configSchema = z.object({
         .max(1024)
         .default(4)
         .describe("Page cache of the daemon's store connection, MiB (memory traded for ingest speed)"),
+      synchronous: z
+        .enum(['full', 'normal'])
+        .default('full')
+        .describe(
+          'SQLite synchronous mode of every store connection: full syncs the WAL at each commit, so a stored swipe survives a power cut; normal survives a crash of the process only',
+        ),
+      checkpointEveryMs: z
+        .number()
+        .int()
+        .min(10)
+        .max(60_000)
+        .default(500)
+        .describe(
+          'Interval of the background WAL checkpoint rounds, ms (each round lets the WAL start over)',
+        ),
     })
     .prefault({}),
   pipeline: z
@@ -307,6 +328,14 @@ export const configSchema = z.object({
         .default(true)
         .describe(
           'Decide attendance on a worker thread with its own store connection while the main thread stores events (off: in the same transaction)',
+        ),
+      groupCommitMs: z
+        .number()
+        .min(0)
+        .max(50)
+        .default(2)
+        .describe(
+          'Group commit: a transaction of swipes starts at most once per this many ms; swipes arriving sooner wait and share it (one WAL sync). 0: each turn of the event loop',
         ),
       classifierCacheMb: z
         .number()

@@ -4,6 +4,7 @@ import { exitWithin } from '../workerExit.ts';
 import type { Thresholds } from '../../rules/types.ts';
 import type { BackgroundCheckpointer } from '../store/backgroundCheckpointer.ts';
 import type { CheckpointReport, CheckpointRoundsOptions } from '../store/checkpointRounds.ts';
+import type { StoreSynchronous } from '../store/localStore.ts';
 import type { DayDecision } from './decideStudentDay.ts';
 
 /** A student's day to decide as of `now` (when it was last touched: the decision it would have had in the ingest transaction). */
@@ -29,6 +30,8 @@ export interface ClassifierWorkerData {
   done: SharedArrayBuffer;
   /** WAL checkpoint rounds to run between jobs (one background thread instead of two). */
   checkpoints?: CheckpointRoundsOptions;
+  /** PRAGMA synchronous of the thread's connection (it checkpoints: the same durability as the writer's). */
+  synchronous: StoreSynchronous;
 }
 
 /**
@@ -49,6 +52,7 @@ export class ClassifierThread {
     private readonly cacheMb: number,
     private readonly log: Logger,
     private readonly checkpointer?: BackgroundCheckpointer,
+    private readonly synchronous: StoreSynchronous = 'full',
   ) {}
 
   /** Starts the worker; `onReply` receives every reply not taken synchronously, in order. */
@@ -60,6 +64,7 @@ export class ClassifierThread {
       cacheMb: this.cacheMb,
       port: port2,
       done: this.done.buffer,
+      synchronous: this.synchronous,
     };
     if (this.checkpointer) data.checkpoints = this.checkpointer.rounds();
     const worker = new Worker(new URL('../workerEntry.mjs', import.meta.url), {

@@ -10,7 +10,7 @@ import { decideStudentDay } from './decideStudentDay.ts';
 const data = workerData as ClassifierWorkerData;
 const port: MessagePort = data.port;
 const done = new Int32Array(data.done);
-const store = LocalStore.open(data.path);
+const store = LocalStore.open(data.path, Date.now(), { synchronous: data.synchronous });
 store.db.pragma(`cache_size = -${data.cacheMb * 1024}`);
 let epoch = -1;
 // Checkpoint rounds run on the same connection, between jobs.

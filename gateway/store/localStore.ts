@@ -17,6 +17,14 @@ import { rederiveDays, ZONE_KEY, type Rederived } from './rederiveDays.ts';
 import { recordRef } from '../../sync/recordRef.ts';
 import type { RecordRow } from './recordRow.ts';
 
+/** PRAGMA synchronous of a store connection: full (durable across power loss) or normal (across crashes only). */
+export type StoreSynchronous = 'full' | 'normal';
+export interface StoreOpenOptions {
+  synchronous?: StoreSynchronous;
+  /** The site's IANA time zone; without it, the zone the store was last used with. */
+  timeZone?: string;
+}
+
 export interface StudentRow {
   studentId: string;
   name: string;
@@ -328,8 +336,10 @@ export class LocalStore {
    * `timeZone`, the store's days are local days of that zone (moved there by
    * rederiveDays when they were derived in another); without it, in the zone
    * the store was last used with (readers), UTC for a store that never had one.
+   * `synchronous` FULL (the default) syncs the WAL at every commit: a stored
+   * swipe survives a power cut, not only a crash of the process.
    */
-  static open(path: string, now: number = Date.now(), timeZone?: string): LocalStore {
+  static open(path: string, now: number = Date.now(), opts: StoreOpenOptions = {}): LocalStore {
     privateDatabase(path);
     let db: Database.Database;
     let site: SiteTime;
@@ -337,7 +347,7 @@ export class LocalStore {
     try {
       db = new Database(path);
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.pragma(`synchronous = ${opts.synchronous ?? 'full'}`);
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -4000');
@@ -345,7 +355,7 @@ export class LocalStore {
       const stored = (
         db.prepare('SELECT value FROM meta WHERE key = ?').get(ZONE_KEY) as { value: string } | undefined
       )?.value;
-      site = new SiteTime(timeZone ?? stored ?? 'UTC');
+      site = new SiteTime(opts.timeZone ?? stored ?? 'UTC');
       rederived = rederiveDays(db, site);
     } catch (err) {
       throw new HallgateError(

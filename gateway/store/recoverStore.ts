@@ -2,7 +2,7 @@ import { chmodSync, existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { PRIVATE_FILE } from './fileModes.ts';
-import { LocalStore } from './localStore.ts';
+import { LocalStore, type StoreOpenOptions } from './localStore.ts';
 import { salvageTable } from './salvageRows.ts';
 
 /** meta key of the fresh store: what the recovery did (JSON of StoreRecovery), for health and the operator. */
@@ -38,14 +38,14 @@ export function openCheckedStore(
   path: string,
   now: number,
   log: Logger,
-  timeZone?: string,
+  opts: StoreOpenOptions = {},
 ): { store: LocalStore; recovery: StoreRecovery | null } {
   if (path === ':memory:' || !existsSync(path))
-    return { store: LocalStore.open(path, now, timeZone), recovery: null };
+    return { store: LocalStore.open(path, now, opts), recovery: null };
   const problems = checkStore(path);
-  if (problems.length === 0) return { store: LocalStore.open(path, now, timeZone), recovery: null };
+  if (problems.length === 0) return { store: LocalStore.open(path, now, opts), recovery: null };
   const movedTo = moveAside(path, now);
-  const store = LocalStore.open(path, now, timeZone);
+  const store = LocalStore.open(path, now, opts);
   const recovery: StoreRecovery = { at: now, movedTo, problems, salvaged: {}, unreadable: {} };
   salvageInto(store, movedTo, recovery, log);
   store.setMeta(STORE_RECOVERED_KEY, JSON.stringify(recovery));

@@ -178,8 +178,10 @@ interface InvalidRow {
 }
 
 /**
- * The embedded central store: one SQLite file (WAL, synchronous=FULL, so a
- * committed batch survives power loss), one transaction per batch.
+ * The embedded central store: one SQLite file (WAL, synchronous=FULL by
+ * default, so a committed and acked batch survives power loss;
+ * `aggregator.sqliteSynchronous: normal` trades that for speed), one
+ * transaction per batch.
  */
 export class SqliteCentralStore implements CentralStore {
   readonly kind = 'sqlite' as const;
@@ -189,6 +191,7 @@ export class SqliteCentralStore implements CentralStore {
   constructor(
     private readonly path: string,
     private readonly limits: DeadLetterLimits = DEFAULT_DEAD_LETTER_LIMITS,
+    private readonly opts: { synchronous?: 'full' | 'normal' } = {},
   ) {}
 
   private get dl(): SqliteDeadLetters {
@@ -201,12 +204,17 @@ export class SqliteCentralStore implements CentralStore {
     return this.db;
   }
 
+  /** PRAGMA synchronous of the store's connection (2 full, 1 normal). */
+  synchronous(): number {
+    return this.d.pragma('synchronous', { simple: true }) as number;
+  }
+
   start(): Promise<void> {
     return attempt(() => {
       privateDatabase(this.path);
       const db = new BetterSqlite3(this.path);
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(`synchronous = ${this.opts.synchronous ?? 'full'}`);
       db.pragma('busy_timeout = 5000');
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)',

@@ -12,7 +12,7 @@ import { SqliteCentralStore } from './sqliteCentralStore.ts';
 export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralStore {
   switch (cfg.store) {
     case 'sqlite':
-      return new SqliteCentralStore(cfg.sqlitePath, cfg.deadLetters);
+      return new SqliteCentralStore(cfg.sqlitePath, cfg.deadLetters, { synchronous: cfg.sqliteSynchronous });
     case 'cassandra':
       return new CassandraCentralStore(
         {

@@ -44,8 +44,17 @@ function source(o: Partial<FfmpegSourceOptions>): FfmpegFrameSource {
   );
 }
 
-/** Resolves when `pred` holds for a state change (or rejects after ms). */
-function waitState(src: FfmpegFrameSource, pred: (s: CameraState) => boolean, ms = 15000): Promise<void> {
+/** Polls `cond` until it holds (rejects after ms: a generous bound, not a timing). */
+async function waitUntil(cond: () => boolean, what: string, ms = 120_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves when `pred` holds for a state change (or rejects after ms: a generous bound, not a timing). */
+function waitState(src: FfmpegFrameSource, pred: (s: CameraState) => boolean, ms = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(
       () => reject(new Error(`state not reached; stats ${JSON.stringify(src.stats())}`)),
@@ -143,8 +152,8 @@ test('a slow consumer: latest frame wins, drops counted, nothing queues up', asy
   });
   const ended = waitState(src, (s) => s === 'ended');
   await src.start();
+  // 'ended' comes once every frame read is delivered or counted as dropped: nothing to wait for after it.
   await ended;
-  await new Promise((r) => setTimeout(r, 200));
   await src.stop();
   const st = src.stats();
   assert.equal(st.framesIn, 20);
@@ -167,7 +176,7 @@ test('ffmpeg exiting or being killed is restarted with backoff and frames keep c
   const again = waitState(src, (s) => s === 'streaming');
   await again;
   const before = frames;
-  await new Promise((r) => setTimeout(r, 400));
+  await waitUntil(() => frames > before, 'a frame after the restart');
   await src.stop();
   assert.ok(src.stats().restarts >= 1);
   assert.notEqual(src.pid, pid);
@@ -203,15 +212,19 @@ test('a corrupt JPEG mid-stream is counted and skipped', async () => {
     writeFileSync(f, b);
     return f;
   });
-  // a camera writes frame by frame: pace them so the decoder sees each one (no drops)
-  const script = parts.map((f) => `cat '${f}'; sleep 0.15`).join('; ');
+  // A camera writes frame by frame. The writer sends the next part only once the previous one is
+  // decoded (a file per part, made by the test), so the decoder sees each one (no drops) however slow.
+  const script = parts.map((f) => `cat '${f}'; while [ ! -e '${f}.seen' ]; do sleep 0.01; done`).join('; ');
   const src = source({ command: { file: 'sh', args: ['-c', script] }, restartOnEnd: false });
   const frames: CameraFrame[] = [];
   src.events.on('frame', (f) => frames.push(f));
   const ended = waitState(src, (s) => s === 'ended');
   await src.start();
+  for (let i = 0; i < parts.length; i++) {
+    await waitUntil(() => src.stats().framesOut + src.stats().corrupt > i, `part ${i} decoded`);
+    writeFileSync(`${parts[i]!}.seen`, '');
+  }
   await ended;
-  await new Promise((r) => setTimeout(r, 100));
   await src.stop();
   const st = src.stats();
   assert.equal(st.framesIn, 4);

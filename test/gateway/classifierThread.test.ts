@@ -14,9 +14,9 @@ import { Spool } from '../../gateway/pipeline/spool.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { AFTER_DAY, decisions, ingestDay, openCore, plan } from './fixtures/campusRun.ts';
 
-/** Blocks until the classifier thread has posted a reply to every job sent to it (10 s at most). */
+/** Blocks until the classifier thread has posted a reply to every job sent to it (120 s at most: a bound, not a timing). */
 function waitForThread(core: GatewayCore): void {
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 120_000;
   const sleep = new Int32Array(new SharedArrayBuffer(4));
   while (core.classifier!.posted() < core.pipeline.jobsOnThread() && Date.now() < until)
     Atomics.wait(sleep, 0, 0, 5);

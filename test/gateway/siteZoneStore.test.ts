@@ -98,19 +98,19 @@ describe('setting site.timeZone on an existing store moves its days', () => {
     assert.notEqual(reader.loadHll('C1', '2026-12-02'), undefined, 'the sketch is rebuilt in the local day');
     assert.equal(reader.loadHll('C1', '2026-12-01'), undefined);
     reader.close();
-    const again = LocalStore.open(path, end, 'Pacific/Auckland');
+    const again = LocalStore.open(path, end, { timeZone: 'Pacific/Auckland' });
     assert.equal(again.rederived, null);
     assert.equal(again.listRecords({ day: '2026-12-02' }).length, 2);
     again.close();
   });
 
   it('a new store records its zone; an unknown zone is refused at open', () => {
-    const s = LocalStore.open(join(dir, 'new.db'), 0, 'Europe/Berlin');
+    const s = LocalStore.open(join(dir, 'new.db'), 0, { timeZone: 'Europe/Berlin' });
     assert.equal(s.rederived, null);
     assert.equal(s.getMeta('site_time_zone'), 'Europe/Berlin');
     s.close();
     assert.throws(
-      () => LocalStore.open(join(dir, 'bad.db'), 0, 'Europe/Nowhere'),
+      () => LocalStore.open(join(dir, 'bad.db'), 0, { timeZone: 'Europe/Nowhere' }),
       /unknown time zone 'Europe\/Nowhere'/,
     );
   });

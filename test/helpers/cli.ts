@@ -36,7 +36,7 @@ export function startCli(
   args: string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HALLGATE, ...args], {
@@ -70,11 +70,16 @@ export function startCli(
   });
 }
 
-/** Polls `check` until it returns true (bounded). */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+/** Polls `check` until it returns true; `timeoutMs` is a generous bound for a busy machine, not a timing assertion. */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Inputs a daemon (run with LOG_LEVEL=debug) stored once although it read them twice: its debug line per duplicate. */
+export function duplicatesLogged(output: string): number {
+  return output.match(/duplicate event ignored/g)?.length ?? 0;
 }

@@ -47,7 +47,7 @@ export async function startPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> 
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallgate-pty-'));
   const { readerPath, writerPath } = ptyPairPaths(dir);
-  const timeoutMs = opts.readyTimeoutMs ?? 10_000;
+  const timeoutMs = opts.readyTimeoutMs ?? 60_000;
   let proc: ChildProcess | null = null;
 
   const launch = async (): Promise<void> => {

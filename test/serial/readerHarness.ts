@@ -45,7 +45,7 @@ export function recordedReader(
 }
 
 /** Waits until `cond()` holds; fails with `what` after `timeoutMs` (a bound, not a timing assertion). */
-export async function waitUntil(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitUntil(cond: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

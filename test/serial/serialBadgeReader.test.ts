@@ -396,7 +396,7 @@ describe('SerialBadgeReader reconnection', () => {
     );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     return new Promise((resolve) =>
       child.on('exit', (code) => {
         clearTimeout(killer);

@@ -50,7 +50,7 @@ describe('hallgate aggregator --config FILE', () => {
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      await waitFor(() => out.includes('aggregator subscribed'), 'aggregator subscribed log line', 20_000);
+      await waitFor(() => out.includes('aggregator subscribed'), 'aggregator subscribed log line', 120_000);
       const db = openGatewayDb(join(dir, 'gw.db'));
       queue(db, events(300, 'cmd'));
       const outbox = new Outbox(
