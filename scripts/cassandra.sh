@@ -104,6 +104,7 @@ read_request_timeout: 10000ms
 write_request_timeout: 10000ms
 range_request_timeout: 20000ms
 request_timeout: 20000ms
+batch_size_warn_threshold: 32KiB
 YAML
   printf 'dc=%s\nrack=rack1\n' "${CASSANDRA_DC:-datacenter1}" >"$dir/conf/cassandra-rackdc.properties"
 }

@@ -14,6 +14,7 @@ import {
   type Write,
 } from './cassandraDayIndex.ts';
 import { cassandraSslOptions, type CassandraTls } from './cassandraTls.ts';
+import { groupByPartition } from './cassandraWriteGroups.ts';
 import type { GatewayHealth, RecordPayload } from '../schema.ts';
 import {
   lectureOf,
@@ -261,9 +262,16 @@ export class CassandraCentralStore implements CentralStore {
     for (const dl of b.deadLetters) await this.writeDeadLetter(dl);
   }
 
+  /** Rows of one partition as one UNLOGGED BATCH (cassandraWriteGroups.ts), at most maxConcurrentWrites requests in flight. */
   private async runConcurrently(writes: Write[]): Promise<void> {
-    await inParallel(writes, this.opts.maxConcurrentWrites ?? 64, async ([q, params]) => {
-      await this.c.execute(q, params, { prepare: true, consistency: this.consistency });
+    const opts = { prepare: true, consistency: this.consistency };
+    await inParallel(groupByPartition(writes), this.opts.maxConcurrentWrites ?? 64, async (group) => {
+      if (group.length === 1) await this.c.execute(group[0]![0], group[0]![1], opts);
+      else
+        await this.c.batch(
+          group.map(([query, params]) => ({ query, params })),
+          { ...opts, logged: false },
+        );
     });
   }
 
