@@ -30,7 +30,7 @@ import {
   type GatewayStatusRow,
 } from './centralStore.ts';
 
-const { Client, types } = cassandra;
+const { Client, policies, types } = cassandra;
 type Row = cassandra.types.Row;
 
 /** Most per-partition reads in flight at once for a multi-partition read (recordsByDayRange, counts). */
@@ -106,6 +106,9 @@ export class CassandraCentralStore implements CentralStore {
         ? { credentials: { username: this.opts.username, password: this.opts.password ?? '' } }
         : {}),
       ...(this.opts.tls ? { sslOptions: cassandraSslOptions(this.opts.tls) } : {}),
+      // A node that was down is tried again within 10 s (the driver's default grows to 10 min):
+      // meanwhile writes fail, the aggregator acks nothing and the gateways keep their outboxes.
+      policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(250, 10_000, false) },
     });
     try {
       await client.connect();
