@@ -14,7 +14,7 @@ import {
   type Write,
 } from './cassandraDayIndex.ts';
 import { cassandraSslOptions, type CassandraTls } from './cassandraTls.ts';
-import { groupByPartition } from './cassandraWriteGroups.ts';
+import { groupByPartition, replicatedOnEveryNode } from './cassandraWriteGroups.ts';
 import type { GatewayHealth, RecordPayload } from '../schema.ts';
 import {
   lectureOf,
@@ -71,6 +71,8 @@ export type Consistency = 'localQuorum' | 'quorum' | 'localOne' | 'one' | 'all' 
 export class CassandraCentralStore implements CentralStore {
   readonly kind = 'cassandra' as const;
   private client: cassandra.Client | null = null;
+  /** Batches may span partitions: every local node holds every partition (see replicatedOnEveryNode). */
+  private acrossPartitions = false;
   private readonly ks: string;
   private readonly log: Logger;
 
@@ -124,6 +126,17 @@ export class CassandraCentralStore implements CentralStore {
     }
     this.client = client;
     await this.migrate();
+    const ks = await client.execute(
+      'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
+      [this.ks],
+    );
+    const replication = (ks.first()?.['replication'] ?? {}) as Record<string, string>;
+    this.acrossPartitions = replicatedOnEveryNode(
+      replication,
+      client.hosts.values(),
+      this.opts.localDataCenter,
+    );
+    this.log.info({ acrossPartitions: this.acrossPartitions }, 'Cassandra store started');
   }
 
   async stop(): Promise<void> {
@@ -268,14 +281,18 @@ export class CassandraCentralStore implements CentralStore {
   /** Rows of one partition as one UNLOGGED BATCH (cassandraWriteGroups.ts), at most maxConcurrentWrites requests in flight. */
   private async runConcurrently(writes: Write[]): Promise<void> {
     const opts = { prepare: true, consistency: this.consistency };
-    await inParallel(groupByPartition(writes), this.opts.maxConcurrentWrites ?? 64, async (group) => {
-      if (group.length === 1) await this.c.execute(group[0]![0], group[0]![1], opts);
-      else
-        await this.c.batch(
-          group.map(([query, params]) => ({ query, params })),
-          { ...opts, logged: false },
-        );
-    });
+    await inParallel(
+      groupByPartition(writes, this.acrossPartitions),
+      this.opts.maxConcurrentWrites ?? 64,
+      async (group) => {
+        if (group.length === 1) await this.c.execute(group[0]![0], group[0]![1], opts);
+        else
+          await this.c.batch(
+            group.map(([query, params]) => ({ query, params })),
+            { ...opts, logged: false },
+          );
+      },
+    );
   }
 
   async writeDeadLetter(dl: DeadLetterInput): Promise<void> {

@@ -5,6 +5,7 @@ import {
   groupByPartition,
   MAX_BATCH_BYTES,
   MAX_BATCH_STATEMENTS,
+  replicatedOnEveryNode,
 } from '../../sync/aggregator/cassandraWriteGroups.ts';
 
 const lecture = (lectureId: string, day: string, eventId: string, extra = ''): Write => [
@@ -58,6 +59,20 @@ describe('groupByPartition: one UNLOGGED BATCH per partition', () => {
     assert.deepEqual(ids(groups), [['e1', 'e2'], ['e3', 'e4'], ['e5']]);
   });
 
+  it('across partitions (every node a replica of all): rows of one table together, tables apart', () => {
+    const writes = [
+      student('S1', 'd', 'e1'),
+      lecture('L1', 'd', 'e1'),
+      student('S2', 'd', 'e2'),
+      lecture('L2', 'd', 'e2'),
+      student('S3', 'd', 'e3'),
+    ];
+    assert.deepEqual(ids(groupByPartition(writes, true)), [
+      ['e1', 'e2', 'e3'],
+      ['e1', 'e2'],
+    ]);
+  });
+
   it('keeps every write exactly once', () => {
     const writes = Array.from({ length: 500 }, (_, i) =>
       i % 2 === 0 ? lecture(`L${i % 7}`, 'd', `e${i}`) : student(`S${i % 13}`, 'd', `e${i}`),
@@ -66,4 +81,48 @@ describe('groupByPartition: one UNLOGGED BATCH per partition', () => {
     assert.equal(flat.length, writes.length);
     assert.deepEqual(new Set(flat), new Set(writes));
   });
+});
+
+describe('replicatedOnEveryNode: may a batch span partitions without an extra hop?', () => {
+  const dc = (datacenter: string) => ({ datacenter });
+  const simple = (rf: number) => ({
+    class: 'org.apache.cassandra.locator.SimpleStrategy',
+    replication_factor: String(rf),
+  });
+  const nts = (map: Record<string, string>) => ({
+    class: 'org.apache.cassandra.locator.NetworkTopologyStrategy',
+    ...map,
+  });
+  const cases: { name: string; replication: Record<string, string>; hosts: string[]; want: boolean }[] = [
+    { name: 'one node, RF 1', replication: simple(1), hosts: ['dc1'], want: true },
+    {
+      name: 'three nodes, SimpleStrategy RF 3',
+      replication: simple(3),
+      hosts: ['dc1', 'dc1', 'dc1'],
+      want: true,
+    },
+    {
+      name: 'six nodes, SimpleStrategy RF 3',
+      replication: simple(3),
+      hosts: Array<string>(6).fill('dc1'),
+      want: false,
+    },
+    {
+      name: 'three local nodes, NTS dc1: 3',
+      replication: nts({ dc1: '3' }),
+      hosts: ['dc1', 'dc1', 'dc1', 'dc2'],
+      want: true,
+    },
+    {
+      name: 'four local nodes, NTS dc1: 3',
+      replication: nts({ dc1: '3' }),
+      hosts: ['dc1', 'dc1', 'dc1', 'dc1'],
+      want: false,
+    },
+    { name: 'no replica in the local DC', replication: nts({ dc2: '3' }), hosts: ['dc1'], want: false },
+    { name: 'unknown strategy', replication: { class: 'LocalStrategy' }, hosts: ['dc1'], want: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.equal(replicatedOnEveryNode(c.replication, c.hosts.map(dc), 'dc1'), c.want));
+  }
 });
