@@ -23,6 +23,7 @@
 #   CASSANDRA_CQL_PORT / _STORAGE_PORT / _JMX_PORT free ports when unset
 #   CASSANDRA_CLUSTER_NAME (hallgate-test), CASSANDRA_INITIAL_TOKEN (0), CASSANDRA_DC (datacenter1)
 #   CASSANDRA_START_TIMEOUT (180)                  seconds `wait` allows for startup
+#   CASSANDRA_RING_DELAY_MS (100)                  gossip ring delay (a node joining a cluster needs seconds)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VERSION=5.0.8
@@ -159,7 +160,7 @@ start() {
     -Dcassandra.logdir="$dir/logs" -Dcassandra.storagedir="$dir/data"
     -Dlogback.configurationFile="$ROOT/scripts/cassandra/logback.xml"
     -Dcassandra-foreground=yes
-    -Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms=100
+    -Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.ring_delay_ms="${CASSANDRA_RING_DELAY_MS:-100}"
     -Dcassandra.load_ring_state=false -Dcassandra.superuser_setup_delay_ms=0
   )
   # The distribution's bin/cassandra needs -R to run as root; CassandraDaemon itself does not check.
