@@ -13,8 +13,9 @@ import {
   sessionsOfDays,
   type Write,
 } from './cassandraDayIndex.ts';
-import { cassandraSslOptions, type CassandraTls } from './cassandraTls.ts';
-import { groupByPartition, replicatedOnEveryNode } from './cassandraWriteGroups.ts';
+import { batchesMaySpanPartitions, cassandraClient } from './cassandraClient.ts';
+import type { CassandraTls } from './cassandraTls.ts';
+import { groupByPartition } from './cassandraWriteGroups.ts';
 import type { GatewayHealth, RecordPayload } from '../schema.ts';
 import {
   lectureOf,
@@ -30,7 +31,7 @@ import {
   type GatewayStatusRow,
 } from './centralStore.ts';
 
-const { Client, policies, types } = cassandra;
+const { types } = cassandra;
 type Row = cassandra.types.Row;
 
 /** Most per-partition reads in flight at once for a multi-partition read (recordsByDayRange, counts). */
@@ -101,41 +102,17 @@ export class CassandraCentralStore implements CentralStore {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(this.ks)) {
       throw new HallgateError('CONFIG_INVALID', `invalid Cassandra keyspace name '${this.ks}'`);
     }
-    const client = new Client({
-      contactPoints: this.opts.contactPoints,
-      localDataCenter: this.opts.localDataCenter,
-      ...(this.opts.username !== undefined
-        ? { credentials: { username: this.opts.username, password: this.opts.password ?? '' } }
-        : {}),
-      ...(this.opts.tls ? { sslOptions: cassandraSslOptions(this.opts.tls) } : {}),
-      // A node that was down is tried again within 10 s (the driver's default grows to 10 min):
-      // meanwhile writes fail, the aggregator acks nothing and the gateways keep their outboxes.
-      policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(250, 10_000, false) },
-    });
+    const client = cassandraClient(this.opts);
     try {
       await client.connect();
     } catch (err) {
       await client.shutdown().catch(() => undefined);
-      throw new HallgateError(
-        'CENTRAL_STORE_UNAVAILABLE',
-        `cannot connect to Cassandra: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
+      const reason = `cannot connect to Cassandra: ${(err as Error).message}`;
+      throw new HallgateError('CENTRAL_STORE_UNAVAILABLE', reason, { cause: err });
     }
     this.client = client;
     await this.migrate();
-    const ks = await client.execute(
-      'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
-      [this.ks],
-    );
-    const replication = (ks.first()?.['replication'] ?? {}) as Record<string, string>;
-    this.acrossPartitions = replicatedOnEveryNode(
-      replication,
-      client.hosts.values(),
-      this.opts.localDataCenter,
-    );
+    this.acrossPartitions = await batchesMaySpanPartitions(client, this.ks, this.opts.localDataCenter);
     this.log.info({ acrossPartitions: this.acrossPartitions }, 'Cassandra store started');
   }
 

@@ -23,3 +23,19 @@ it('Cassandra store start() fails with a coded error when no node answers', asyn
 it('Cassandra store refuses a keyspace name that is not a CQL identifier', async () => {
   await assert.rejects(unreachable('attendance; DROP').start(), { code: 'CONFIG_INVALID' });
 });
+
+it('Cassandra store names an unreadable TLS file with a coded error before connecting', async () => {
+  const store = new CassandraCentralStore(
+    {
+      contactPoints: ['127.0.0.1:1'],
+      localDataCenter: 'dc1',
+      keyspace: 'attendance',
+      tls: { caFile: '/nonexistent/hallgate-ca.pem' },
+    },
+    silentLogger(),
+  );
+  await assert.rejects(store.start(), {
+    code: 'CONFIG_INVALID',
+    message: "cannot read Cassandra TLS CA file '/nonexistent/hallgate-ca.pem'",
+  });
+});
