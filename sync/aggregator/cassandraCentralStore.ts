@@ -5,6 +5,17 @@ import cassandra from 'cassandra-driver';
 import { HallgateError } from '../../gateway/errors.ts';
 import type { Logger } from '../../gateway/log.ts';
 import { estimateCount, mergeRegisters } from '../hllRegisters.ts';
+import {
+  countByDay,
+  daysWithData,
+  dayIndexWrites,
+  inParallel,
+  sessionsOfDays,
+  type Write,
+} from './cassandraDayIndex.ts';
+import { batchesMaySpanPartitions, cassandraClient } from './cassandraClient.ts';
+import type { CassandraTls } from './cassandraTls.ts';
+import { groupByPartition } from './cassandraWriteGroups.ts';
 import type { GatewayHealth, RecordPayload } from '../schema.ts';
 import { CassandraDeadLetters } from './cassandraDeadLetters.ts';
 import { CassandraSessionOwners } from './cassandraSessionOwners.ts';
@@ -27,10 +38,10 @@ import {
   type WriteOutcome,
 } from './centralStore.ts';
 
-const { Client, types } = cassandra;
+const { types } = cassandra;
 type Row = cassandra.types.Row;
 
-/** Most per-partition reads in flight at once for a multi-partition read (recordsByDayRange). */
+/** Most per-partition reads in flight at once for a multi-partition read (recordsByDayRange, counts). */
 const READ_CONCURRENCY = 32;
 
 export const CQL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'cql');
@@ -45,10 +56,17 @@ export interface CassandraStoreOptions {
   replication?: string;
   /** Most writes in flight at once from this aggregator (the driver's pool limits apply on top). */
   maxConcurrentWrites?: number;
-  consistency?: 'localQuorum' | 'quorum' | 'localOne' | 'one' | 'all';
+  /** Consistency of writes (and of reads unless readConsistency is set); default localQuorum. */
+  consistency?: Consistency;
+  /** Consistency of reads; default: `consistency`. */
+  readConsistency?: Consistency;
+  /** TLS to the nodes (client_encryption_options on the server). */
+  tls?: CassandraTls;
   /** Dead-letter table bounds (default DEFAULT_DEAD_LETTER_LIMITS). */
   deadLetters?: DeadLetterLimits;
 }
+
+export type Consistency = 'localQuorum' | 'quorum' | 'localOne' | 'one' | 'all' | 'eachQuorum';
 
 /**
  * The production central store on Cassandra. Keyspace and tables come from
@@ -63,6 +81,8 @@ export interface CassandraStoreOptions {
 export class CassandraCentralStore implements CentralStore {
   readonly kind = 'cassandra' as const;
   private client: cassandra.Client | null = null;
+  /** Batches may span partitions: every local node holds every partition (see replicatedOnEveryNode). */
+  private acrossPartitions = false;
   private readonly ks: string;
   private readonly log: Logger;
   private readonly letters: CassandraDeadLetters;
@@ -94,31 +114,26 @@ export class CassandraCentralStore implements CentralStore {
     return types.consistencies[this.opts.consistency ?? 'localQuorum'];
   }
 
+  private get readConsistency(): number {
+    return types.consistencies[this.opts.readConsistency ?? this.opts.consistency ?? 'localQuorum'];
+  }
+
   async start(): Promise<void> {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(this.ks)) {
       throw new HallgateError('CONFIG_INVALID', `invalid Cassandra keyspace name '${this.ks}'`);
     }
-    const client = new Client({
-      contactPoints: this.opts.contactPoints,
-      localDataCenter: this.opts.localDataCenter,
-      ...(this.opts.username !== undefined
-        ? { credentials: { username: this.opts.username, password: this.opts.password ?? '' } }
-        : {}),
-    });
+    const client = cassandraClient(this.opts);
     try {
       await client.connect();
     } catch (err) {
       await client.shutdown().catch(() => undefined);
-      throw new HallgateError(
-        'CENTRAL_STORE_UNAVAILABLE',
-        `cannot connect to Cassandra: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
+      const reason = `cannot connect to Cassandra: ${(err as Error).message}`;
+      throw new HallgateError('CENTRAL_STORE_UNAVAILABLE', reason, { cause: err });
     }
     this.client = client;
     await this.migrate();
+    this.acrossPartitions = await batchesMaySpanPartitions(client, this.ks, this.opts.localDataCenter);
+    this.log.info({ acrossPartitions: this.acrossPartitions }, 'Cassandra store started');
   }
 
   async stop(): Promise<void> {
@@ -169,7 +184,7 @@ export class CassandraCentralStore implements CentralStore {
 
   async writeBatch(b: CentralBatch): Promise<WriteOutcome> {
     const ks = this.ks;
-    const writes: [string, unknown[]][] = [];
+    const writes: Write[] = [];
     const conflicts: ItemConflict[] = [];
     const received = new Date(b.receivedAt);
     for (const e of b.events) {
@@ -266,21 +281,27 @@ export class CassandraCentralStore implements CentralStore {
         ],
       ]);
     }
+    writes.push(...dayIndexWrites(ks, b));
     await this.runConcurrently(writes);
     for (const dl of b.deadLetters) await this.writeDeadLetter(dl);
     return { conflicts };
   }
 
-  private async runConcurrently(writes: [string, unknown[]][]): Promise<void> {
-    const limit = Math.max(1, this.opts.maxConcurrentWrites ?? 64);
-    let next = 0;
-    const worker = async () => {
-      while (next < writes.length) {
-        const [q, params] = writes[next++]!;
-        await this.c.execute(q, params, { prepare: true, consistency: this.consistency });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, writes.length) }, worker));
+  /** Rows of one partition as one UNLOGGED BATCH (cassandraWriteGroups.ts), at most maxConcurrentWrites requests in flight. */
+  private async runConcurrently(writes: Write[]): Promise<void> {
+    const opts = { prepare: true, consistency: this.consistency };
+    await inParallel(
+      groupByPartition(writes, this.acrossPartitions),
+      this.opts.maxConcurrentWrites ?? 64,
+      async (group) => {
+        if (group.length === 1) await this.c.execute(group[0]![0], group[0]![1], opts);
+        else
+          await this.c.batch(
+            group.map(([query, params]) => ({ query, params })),
+            { ...opts, logged: false },
+          );
+      },
+    );
   }
 
   writeDeadLetter(dl: DeadLetterInput): Promise<void> {
@@ -313,7 +334,7 @@ export class CassandraCentralStore implements CentralStore {
     // eachRow-free paging: the driver pages through with fetchSize and the async iterator.
     const rs = await this.c.execute(q, params, {
       prepare: true,
-      consistency: this.consistency,
+      consistency: this.readConsistency,
       fetchSize: 5000,
     });
     for await (const row of rs) rows.push(row);
@@ -349,30 +370,22 @@ export class CassandraCentralStore implements CentralStore {
   }
 
   /**
-   * Reads records_by_student: the distinct student partitions (a scan of the
-   * partition keys only), then each student's clustering range [fromDay, toDay],
-   * at most READ_CONCURRENCY reads in flight. No ALLOW FILTERING; its cost
-   * grows with the number of students, which suits a report job, not a hot path.
+   * Through the day indexes: the days with data in [fromDay, toDay] (one
+   * partition of data_days), their sessions (one sessions_by_day partition per
+   * day), then each session's records_by_session partition, at most
+   * READ_CONCURRENCY reads in flight. Every partition read is bounded by a
+   * day or a lecture; no scan, no ALLOW FILTERING.
    */
   async recordsByDayRange(fromDay: string, toDay: string): Promise<CentralRecord[]> {
-    const students = (
-      await this.select(`SELECT DISTINCT student_id FROM ${this.ks}.records_by_student`, [])
-    ).map((r) => r['student_id'] as string);
-    const from = types.LocalDate.fromString(fromDay);
-    const to = types.LocalDate.fromString(toDay);
+    const select = (q: string, p: unknown[]) => this.select(q, p);
+    const days = await daysWithData(select, this.ks, fromDay, toDay);
+    const sessions = await sessionsOfDays(select, this.ks, days, READ_CONCURRENCY);
     const out: CentralRecord[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < students.length) {
-        const studentId = students[next++]!;
-        const rows = await this.select(
-          `SELECT * FROM ${this.ks}.records_by_student WHERE student_id = ? AND day >= ? AND day <= ?`,
-          [studentId, from, to],
-        );
-        for (const r of rows) out.push(toRecord(r));
+    await inParallel(sessions, READ_CONCURRENCY, async (sessionId) => {
+      for (const r of await this.recordsBySession(sessionId)) {
+        if (r.day >= fromDay && r.day <= toDay) out.push(r);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, students.length) }, worker));
+    });
     const key = (r: CentralRecord) => [r.day, r.sessionId, r.studentId];
     return out.sort((a, b) => compareKeys(key(a), key(b)));
   }
@@ -434,20 +447,15 @@ export class CassandraCentralStore implements CentralStore {
     return this.letters.dropped();
   }
 
-  /** Exact counts by full scans: for tests and small deployments, not for a large cluster. */
+  /**
+   * Exact counts, partition by partition through the day indexes (see
+   * cassandraDayIndex.countByDay). Dead letters are one small table, read whole
+   * (as deadLetters() lists it).
+   */
   async counts(): Promise<CentralCounts> {
-    const n = async (table: string) => {
-      const r = await this.c.execute(`SELECT count(*) AS n FROM ${this.ks}.${table}`, [], {
-        consistency: this.consistency,
-      });
-      return Number(r.first()?.['n'] ?? 0);
-    };
-    return {
-      events: await n('events_by_lecture_day'),
-      records: await n('records_by_session'),
-      invalid: await n('invalid_by_day'),
-      deadLetters: await n('dead_letters'),
-    };
+    const byDay = await countByDay((q, p) => this.select(q, p), this.ks, READ_CONCURRENCY);
+    const dl = await this.select(`SELECT count(*) AS n FROM ${this.ks}.dead_letters`, []);
+    return { ...byDay, deadLetters: Number(dl[0]?.['n'] ?? 0) };
   }
 }
 

@@ -19,6 +19,13 @@ export function createCentralStore(cfg: AggregatorConfig, log: Logger): CentralS
           contactPoints: cfg.cassandra.contactPoints,
           localDataCenter: cfg.cassandra.localDataCenter,
           keyspace: cfg.cassandra.keyspace,
+          consistency: cfg.cassandra.consistency,
+          maxConcurrentWrites: cfg.cassandra.maxConcurrentWrites,
+          ...(cfg.cassandra.replication !== undefined ? { replication: cfg.cassandra.replication } : {}),
+          ...(cfg.cassandra.readConsistency !== undefined
+            ? { readConsistency: cfg.cassandra.readConsistency }
+            : {}),
+          ...(cfg.cassandra.tls !== undefined ? { tls: cfg.cassandra.tls } : {}),
           ...(cfg.cassandra.username !== undefined ? { username: cfg.cassandra.username } : {}),
           ...(cfg.cassandra.password !== undefined ? { password: cfg.cassandra.password } : {}),
           deadLetters: cfg.deadLetters,

@@ -1,59 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
-import cassandra from 'cassandra-driver';
 import { silentLogger } from '../../gateway/log.ts';
 import { CassandraCentralStore } from '../../sync/aggregator/cassandraCentralStore.ts';
+import { cassandraSkip, freshCassandraStore } from '../helpers/cassandra.ts';
 import { centralStoreContract } from './centralStore.contract.ts';
 
-// Runs against a real cluster only: CASSANDRA_CONTACT_POINTS=host1,host2 [CASSANDRA_DC=datacenter1]
-// [CASSANDRA_USERNAME=.. CASSANDRA_PASSWORD=..]. Each run uses a fresh keyspace and drops it.
-const points = (process.env.CASSANDRA_CONTACT_POINTS ?? '').split(',').filter((s) => s.trim() !== '');
-const dc = process.env.CASSANDRA_DC ?? 'datacenter1';
-const skip =
-  points.length === 0
-    ? 'Cassandra contract tests skipped: set CASSANDRA_CONTACT_POINTS (and CASSANDRA_DC) to run them against a real cluster (see docs/sync.md)'
-    : false;
-
+// Against a real node: scripts/test.sh and `npm run test:cassandra` start one (scripts/cassandra.sh)
+// and set CASSANDRA_CONTACT_POINTS; set it yourself to use another cluster (see docs/sync.md).
+// Each run uses a fresh keyspace (replication factor 1) and drops it.
 centralStoreContract(
   'cassandra',
-  async (limits) => {
-    const keyspace = `hallgate_test_${randomBytes(4).toString('hex')}`;
-    const creds =
-      process.env.CASSANDRA_USERNAME !== undefined
-        ? { username: process.env.CASSANDRA_USERNAME, password: process.env.CASSANDRA_PASSWORD ?? '' }
-        : {};
-    const store = new CassandraCentralStore(
-      {
-        contactPoints: points,
-        localDataCenter: dc,
-        keyspace,
-        replication: "{'class': 'SimpleStrategy', 'replication_factor': 1}",
-        consistency: 'one',
-        ...(limits ? { deadLetters: limits } : {}),
-        ...creds,
-      },
-      silentLogger(),
-    );
-    await store.start();
-    return {
-      store,
-      cleanup: async () => {
-        await store.stop();
-        const admin = new cassandra.Client({
-          contactPoints: points,
-          localDataCenter: dc,
-          ...(creds.username !== undefined
-            ? { credentials: { username: creds.username, password: creds.password ?? '' } }
-            : {}),
-        });
-        await admin.connect();
-        await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-        await admin.shutdown();
-      },
-    };
-  },
-  skip,
+  (limits) => freshCassandraStore({ consistency: 'one', ...(limits ? { deadLetters: limits } : {}) }),
+  cassandraSkip(),
 );
 
 const unreachable = (keyspace: string) =>
@@ -68,4 +26,20 @@ it('Cassandra store start() fails with a coded error when no node answers', asyn
 
 it('Cassandra store refuses a keyspace name that is not a CQL identifier', async () => {
   await assert.rejects(unreachable('attendance; DROP').start(), { code: 'CONFIG_INVALID' });
+});
+
+it('Cassandra store names an unreadable TLS file with a coded error before connecting', async () => {
+  const store = new CassandraCentralStore(
+    {
+      contactPoints: ['127.0.0.1:1'],
+      localDataCenter: 'dc1',
+      keyspace: 'attendance',
+      tls: { caFile: '/nonexistent/hallgate-ca.pem' },
+    },
+    silentLogger(),
+  );
+  await assert.rejects(store.start(), {
+    code: 'CONFIG_INVALID',
+    message: "cannot read Cassandra TLS CA file '/nonexistent/hallgate-ca.pem'",
+  });
 });
