@@ -105,7 +105,13 @@ export function unknownKeys(raw: unknown, tree: KeyTree = keyTree(), path: strin
 }
 
 /** Variables that start with HALLGATE_ but are not settings. */
-const NOT_SETTINGS = new Set(['HALLGATE_TSX', 'HALLGATE_DEBUG']);
+const NOT_SETTINGS = new Set([
+  'HALLGATE_TSX',
+  'HALLGATE_DEBUG',
+  // scripts/cassandra.sh and the test command (the Cassandra cache; every Cassandra test must run)
+  'HALLGATE_CASSANDRA_CACHE',
+  'HALLGATE_REQUIRE_CASSANDRA',
+]);
 
 const ENV_PREFIX = 'HALLGATE_';
 
