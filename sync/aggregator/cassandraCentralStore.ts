@@ -13,7 +13,7 @@ import {
   sessionsOfDays,
   type Write,
 } from './cassandraDayIndex.ts';
-import { batchesMaySpanPartitions, cassandraClient } from './cassandraClient.ts';
+import { batchesMaySpanPartitions, cassandraClient, shutdownClient } from './cassandraClient.ts';
 import type { CassandraTls } from './cassandraTls.ts';
 import { groupByPartition } from './cassandraWriteGroups.ts';
 import type { GatewayHealth, RecordPayload } from '../schema.ts';
@@ -139,7 +139,7 @@ export class CassandraCentralStore implements CentralStore {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await client.shutdown();
+    if (client) await shutdownClient(client);
   }
 
   /** Applies every `NNN_name.cql` in CQL_DIR not yet recorded, in filename order. */

@@ -39,3 +39,16 @@ export async function batchesMaySpanPartitions(
   const replication = (rs.first()?.['replication'] ?? {}) as Record<string, string>;
   return replicatedOnEveryNode(replication, client.hosts.values(), localDataCenter);
 }
+
+/**
+ * Shuts the client down, then each of its hosts again: cassandra-driver 4.x can restart a host's
+ * health timer and reconnection attempt when a reconnect after an outage races with shutdown()
+ * (two timers left, the process never exits). Host.shutdown() clears what is there at the time
+ * (it is internal to the driver, hence the cast); a reconnect completing later can still start
+ * them again, which is why test/sync/cassandraOutage.test.ts runs its aggregator in a child process.
+ */
+export async function shutdownClient(client: cassandra.Client): Promise<void> {
+  await client.shutdown();
+  const hosts = client.hosts.values() as unknown as { shutdown(waitForPending: boolean): Promise<void> }[];
+  await Promise.all(hosts.map((h) => h.shutdown(false).catch(() => undefined)));
+}
