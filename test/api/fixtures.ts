@@ -186,6 +186,7 @@ export function apiDeps(s: Stores, over: Partial<ApiDeps> = {}): ApiDeps & { clo
     bus: new ApiBus(),
     metrics: new ApiMetrics({ central: s.central, now: () => clock.now() }),
     ready: () => true,
+    authFailures: { maxFailures: 10_000, windowMs: 60_000 },
     ...over,
   } as ApiDeps & { clock: ManualClock };
 }

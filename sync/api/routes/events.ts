@@ -9,6 +9,12 @@ import type { ApiEvent } from '../eventBus.ts';
  * cannot keep up (its socket buffer over 1 MiB) is dropped rather than buffered.
  */
 export function eventRoutes(app: ApiApp, deps: ApiDeps): void {
+  const open = new Set<() => void>();
+  // Streams never end by themselves: close them so the server can stop.
+  app.addHook('preClose', (done) => {
+    for (const close of [...open]) close();
+    done();
+  });
   app.get(
     '/api/v1/events/stream',
     {
@@ -38,6 +44,7 @@ export function eventRoutes(app: ApiApp, deps: ApiDeps): void {
       });
       res.write(': hallgate events\n\n');
       const close = () => {
+        open.delete(close);
         deps.bus.off('event', onEvent);
         clearInterval(keepAlive);
         res.end();
@@ -50,6 +57,7 @@ export function eventRoutes(app: ApiApp, deps: ApiDeps): void {
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), deps.sseKeepAliveMs ?? 15_000);
       keepAlive.unref();
       deps.bus.on('event', onEvent);
+      open.add(close);
       req.raw.on('close', close);
     },
   );
