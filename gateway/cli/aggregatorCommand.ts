@@ -1,6 +1,7 @@
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../log.ts';
 import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
+import { serveCentral } from '../../sync/api/serveCentral.ts';
 import type { Command } from './command.ts';
 import { configFrom, parse, untilSignal } from './options.ts';
 
@@ -13,7 +14,8 @@ subscribes to every gateway's batches (a $share/<aggregator.group>/ shared
 subscription on MQTT 5, so several aggregators split the load), writes them to
 aggregator.store ('sqlite' at aggregator.sqlitePath, or 'cassandra') and
 acknowledges each batch end to end once it is durable. Runs until SIGINT or
-SIGTERM. See docs/sync.md.`,
+SIGTERM. Serves the HTTP API (docs/api.md) on aggregator.http.host:port
+(default 127.0.0.1:8080) unless aggregator.http.enabled is false. See docs/sync.md.`,
   async run(argv) {
     const { values } = parse(argv, {
       config: { type: 'string', short: 'c' },
@@ -24,11 +26,15 @@ SIGTERM. See docs/sync.md.`,
     if (values.url) cfg.mqtt.url = values.url;
     const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
     const running = await startAggregator(cfg, { log, clock: systemClock });
+    const served = cfg.aggregator.http.enabled
+      ? await serveCentral(cfg.aggregator, running, { log, clock: systemClock })
+      : null;
     log.info(
       { store: cfg.aggregator.store, url: cfg.mqtt.url, group: cfg.aggregator.group },
       'aggregator running',
     );
     await untilSignal(log);
+    await served?.stop();
     await running.stop();
     log.info(running.aggregator.stats(), 'aggregator stopped');
     return 0;
