@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../gateway/clock.ts';
+import { isConsolePath } from './consoleStatic.ts';
 
 export type ApiRole = 'admin' | 'viewer';
 
@@ -71,10 +72,11 @@ export class AuthFailures {
   }
 }
 
-/** Paths anyone may read: liveness, readiness and the API's own documentation. */
+/** Paths anyone may read: liveness, readiness, the API's own documentation and the web console's files. */
 export function isPublicPath(url: string): boolean {
   const path = url.split('?')[0] ?? '';
   return (
+    isConsolePath(path) ||
     path === '/healthz' ||
     path === '/readyz' ||
     path === '/api/v1/openapi.json' ||

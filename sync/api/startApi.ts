@@ -7,6 +7,7 @@ import type { CampusStore } from '../campus/campusStore.ts';
 import type { ApiApp, ApiDeps } from './apiTypes.ts';
 import type { ApiToken } from './auth.ts';
 import { buildApi } from './buildApi.ts';
+import { consoleDir, serveConsole } from './consoleStatic.ts';
 import { ApiBus, eventsOfBatch, observeCentralStore } from './eventBus.ts';
 import { ApiMetrics } from './metrics.ts';
 
@@ -75,6 +76,9 @@ export async function startApi(cfg: AggregatorConfig, deps: StartApiDeps): Promi
     authFailures: { maxFailures: cfg.api.maxAuthFailures, windowMs: cfg.api.authWindowSec * 1000 },
     ...deps.extra,
   });
+  const web = consoleDir();
+  if (web) await serveConsole(app, web);
+  else log.info('web console not built (npm run build:web); serving the API only');
   let url: string | null = null;
   try {
     await app.listen({ host: cfg.http.host, port: cfg.http.port });
