@@ -21,6 +21,7 @@ import { gatewayRoutes } from './routes/gateways.ts';
 import { hallRoutes } from './routes/halls.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
+import { meRoutes } from './routes/me.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -85,6 +86,7 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     healthRoutes,
   ])
     routes(app, deps);
+  meRoutes(app);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
 }

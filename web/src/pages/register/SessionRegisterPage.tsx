@@ -13,12 +13,12 @@ interface Loaded {
   rates: Map<string, number | null>;
 }
 
-/** The register and each student's course rate over the 120 days up to the session. */
+/** The register and each student's course rate over the 120 days either side of the session. */
 async function load(id: string): Promise<Loaded> {
   const reg = await api.get<SessionRegister>(`/sessions/${encodeURIComponent(id)}/register`);
-  const to = reg.session.day;
+  const day = reg.session.day;
   const course = await api.get<CourseRegister>(
-    `/courses/${encodeURIComponent(reg.session.courseId)}/register?from=${addDays(to, -120)}&to=${to}`,
+    `/courses/${encodeURIComponent(reg.session.courseId)}/register?from=${addDays(day, -120)}&to=${addDays(day, 120)}`,
   );
   return { reg, rates: new Map(course.rows.map((r) => [r.studentId, r.rate])) };
 }
@@ -76,7 +76,9 @@ function RegisterTable(props: {
           <th scope="col">Arrival</th>
           <th scope="col">Minutes</th>
           <th scope="col">Flags</th>
-          <th scope="col">Course rate</th>
+          <th scope="col" title="(present + late) / (sessions − excused), 120 days either side">
+            Course rate
+          </th>
           <th scope="col">
             <span class="sr-only">Actions</span>
           </th>

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const ROOT = join(import.meta.dirname, '../..');
+
+/** Builds web/dist when it is stale (the console the aggregator serves). */
+export function buildConsole(): void {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build-web failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with a fresh profile removed on close. */
+export async function launch(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'hallgate-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1024, height: 768 },
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(60_000);
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects console errors and uncaught page errors of a page. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  return errors;
+}
+
+/** One folder per run for the screenshots (printed, kept under .tmp/). */
+export function shotsDir(name: string): string {
+  const dir = join(
+    ROOT,
+    '.tmp',
+    'console-shots',
+    `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`,
+  );
+  mkdirSync(dir, { recursive: true });
+  console.log(`console screenshots: ${dir}`);
+  return dir;
+}
+
+/** Waits until no "Loading …" status is on the page. */
+export async function settled(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  // A string: evaluated in the page (this file is type-checked without the DOM library).
+  await page.waitForFunction(
+    `!document.querySelector('p[role="status"]')?.textContent?.startsWith('Loading')`,
+  );
+}
