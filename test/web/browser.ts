@@ -70,11 +70,20 @@ export function shotsDir(name: string): string {
   return dir;
 }
 
-/** Waits until no "Loading …" status is on the page. */
+/**
+ * Polls `check` from the test (not in the page: the console's CSP forbids
+ * the evaluated strings page.waitForFunction would need) until it is true.
+ */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Waits until the page has its heading and no "Loading …" status. */
 export async function settled(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1 }).waitFor();
-  // A string: evaluated in the page (this file is type-checked without the DOM library).
-  await page.waitForFunction(
-    `!document.querySelector('p[role="status"]')?.textContent?.startsWith('Loading')`,
-  );
+  await until(async () => (await page.getByText(/^Loading .*…$/).count()) === 0, 'the page to load');
 }

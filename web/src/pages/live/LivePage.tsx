@@ -3,7 +3,7 @@ import { api } from '../../api/client.ts';
 import type { InvalidEvent, Session, SessionRegister, SwipeEvent } from '../../api/types.ts';
 import { ErrorBox, Loading, Page } from '../../components/common.tsx';
 import { hhmm, hhmmss, utcDay } from '../../components/format.ts';
-import { countsOf, totals } from './liveCounts.ts';
+import { countsOf, entriesOf, totals, type Entry } from './liveCounts.ts';
 
 interface Swipe {
   key: string;
@@ -29,6 +29,10 @@ export function LivePage() {
   const [error, setError] = useState<string | null>(null);
   const [swipes, setSwipes] = useState<Swipe[]>([]);
   const [connected, setConnected] = useState(false);
+  // Entries seen live: kept in a ref (appended, not copied); the count re-renders.
+  const entryLog = useRef<Entry[]>([]);
+  const [, setEntryCount] = useState(0);
+  const entries = entryLog.current;
   const names = useRef(new Map<string, string>());
   const dirty = useRef(false);
 
@@ -55,8 +59,15 @@ export function LivePage() {
       setConnected(true);
       if (type === 'record' || type === 'campus') dirty.current = true;
       if (type === 'swipe' || type === 'invalid') {
-        const s = toSwipe(type, data as SwipeEvent & InvalidEvent, names.current);
+        const d = data as SwipeEvent & InvalidEvent;
+        const s = toSwipe(type, d, names.current);
         setSwipes((prev) => [s, ...prev].slice(0, MAX_SWIPES));
+        if (type === 'swipe' && d.studentId && d.direction === 'enter') {
+          const e = { studentId: d.studentId, lectureId: d.lectureId, ts: d.ts };
+          if (entryLog.current.length >= 100_000) entryLog.current.splice(0, 50_000);
+          entryLog.current.push(e);
+          setEntryCount(entryLog.current.length);
+        }
         dirty.current = true;
       }
     });
@@ -67,7 +78,7 @@ export function LivePage() {
     };
   }, [day]);
 
-  const t = regs ? totals(regs) : null;
+  const t = regs ? totals(regs, entries) : null;
   return (
     <Page
       title="Live"
@@ -87,7 +98,7 @@ export function LivePage() {
           <Tile name="Absent" value={t.absent} id="absent" />
         </div>
       )}
-      {regs && <SessionsTable regs={regs} />}
+      {regs && <SessionsTable regs={regs} entries={entries} />}
       <h2>
         Latest swipes <span class="muted">{connected ? '(live)' : '(waiting for the stream)'}</span>
       </h2>
@@ -128,7 +139,7 @@ function Tile(props: { name: string; value: number; id: string }) {
   );
 }
 
-function SessionsTable(props: { regs: SessionRegister[] }) {
+function SessionsTable(props: { regs: SessionRegister[]; entries: Entry[] }) {
   if (props.regs.length === 0) return <p class="muted">No sessions on this day.</p>;
   return (
     <table>
@@ -147,7 +158,7 @@ function SessionsTable(props: { regs: SessionRegister[] }) {
       </thead>
       <tbody>
         {props.regs.map(({ session: s, course, rows }) => {
-          const c = countsOf(rows);
+          const c = countsOf(rows, entriesOf(s, props.entries));
           return (
             <tr key={s.sessionId}>
               <td>
