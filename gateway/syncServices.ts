@@ -87,6 +87,7 @@ export function syncServices(
         return {
           readerConnected: Object.values(h.readers).some((s) => s === 'open'),
           cameraFps: h.camera?.fps ?? null,
+          configVersions: downlink.appliedVersions(),
         };
       },
     },

@@ -155,6 +155,8 @@ export const healthSchema = z.object({
   diskLow: z.boolean(),
   inFlightBatches: z.number().int().nonnegative(),
   version: z.string().max(100),
+  /** Last applied configuration version per kind (0: never), so the centre sees what each gateway runs. */
+  configVersions: z.record(z.string().max(40), z.number().int().nonnegative()).optional(),
 });
 export type GatewayHealth = z.infer<typeof healthSchema>;
 

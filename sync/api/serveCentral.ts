@@ -1,4 +1,7 @@
-import type { AggregatorConfig } from '../../gateway/config/schema.ts';
+import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
+import { brokerAuthFromConfig } from '../mqttConnect.ts';
+import { CampusConfigPublisher } from '../campus/configPublisher.ts';
+import { MqttRetainedSink } from '../campus/mqttRetainedSink.ts';
 import type { Clock } from '../../gateway/clock.ts';
 import type { Logger } from '../../gateway/log.ts';
 import type { RunningAggregator } from '../aggregator/startAggregator.ts';
@@ -16,18 +19,27 @@ export interface CentralServices {
 
 /**
  * The central side beside a running aggregator: the campus store
- * (aggregator.campusSqlitePath, by default the central SQLite file) and the HTTP API on http.host:http.port.
+ * (aggregator.campusSqlitePath, by default the central SQLite file), the
+ * publisher of per-gateway configuration on the broker of `mqtt`, and the
+ * HTTP API on http.host:http.port.
  * What `hallgate aggregator` and `hallgate demo` start when http.enabled.
  */
 export async function serveCentral(
-  cfg: AggregatorConfig,
+  config: {
+    aggregator: AggregatorConfig;
+    mqtt: Pick<MqttConfig, 'url' | 'username' | 'password' | 'caFile' | 'certFile' | 'keyFile'>;
+  },
   running: RunningAggregator,
   deps: { log: Logger; clock: Clock; extraTokens?: readonly ApiToken[] },
 ): Promise<CentralServices> {
+  const cfg = config.aggregator;
   const campus = new SqliteCampusStore(
     cfg.campusSqlitePath ?? (cfg.store === 'sqlite' ? cfg.sqlitePath : 'var/campus.db'),
   );
   await campus.start();
+  const sink = new MqttRetainedSink({ url: config.mqtt.url, ...brokerAuthFromConfig(config.mqtt) }, deps.log);
+  await sink.start();
+  const publisher = new CampusConfigPublisher({ campus, sink, clock: deps.clock, log: deps.log });
   const api = await startApi(cfg, {
     campus,
     central: running.store,
@@ -35,12 +47,14 @@ export async function serveCentral(
     log: deps.log,
     clock: deps.clock,
     ...(deps.extraTokens ? { extraTokens: deps.extraTokens } : {}),
+    extra: { publisher },
   });
   return {
     campus,
     api,
     stop: async () => {
       await api.stop();
+      await sink.stop();
       await campus.stop();
     },
   };

@@ -289,6 +289,7 @@ export function apiRouteSuite(name: string, build: () => Promise<Stores>): void 
           version: '0.1.0',
           lastSeen: T0 + 2 * 86_400_000 + 3 * 3_600_000 - 5000,
           health: null,
+          appliedConfig: null,
         },
       ]);
       assert.deepEqual(json(await call('GET', '/api/v1/halls')), [

@@ -31,6 +31,7 @@ async function fleet(deps: ApiDeps): Promise<GatewayView[]> {
         version: status?.version ?? null,
         lastSeen: status?.updatedAt ?? null,
         health: (status?.health as Record<string, unknown> | null | undefined) ?? null,
+        appliedConfig: status?.health?.configVersions ?? null,
       };
     });
 }
