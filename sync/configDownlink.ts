@@ -41,7 +41,7 @@ export type ConfigOutcome = 'applied' | 'same' | 'older' | 'malformed' | 'failed
 
 /**
  * Site -> gateway: subscribes to the retained, versioned configuration topics
- * `hallgate/v1/<site>/config/{roster,enrolments,timetable,thresholds}` and the
+ * `hallgate/v1/<site>/config/{roster,enrolments,timetable,thresholds,decisions}` and the
  * gateway's own `hallgate/v1/<site>/<gateway>/config/<kind>` (one version
  * sequence per kind across both),
  * validates every message, and hands a version newer than the last applied
@@ -109,7 +109,7 @@ export class ConfigDownlink {
       kind: ConfigKind;
       version: number;
     }[];
-    const out = { roster: 0, enrolments: 0, timetable: 0, thresholds: 0 };
+    const out = { roster: 0, enrolments: 0, timetable: 0, thresholds: 0, decisions: 0 };
     for (const r of rows) if (r.kind in out) out[r.kind] = r.version;
     return out;
   }

@@ -9,8 +9,15 @@
 export const TOPIC_ROOT = 'hallgate/v1';
 
 export type GatewayLeaf = 'batch' | 'ack' | 'status' | 'heartbeat';
-export type ConfigKind = 'roster' | 'enrolments' | 'timetable' | 'thresholds';
-export const CONFIG_KINDS: readonly ConfigKind[] = ['roster', 'enrolments', 'timetable', 'thresholds'];
+/** 'decisions': manual decisions made centrally (excuses, review resolutions) the gateway must keep. */
+export type ConfigKind = 'roster' | 'enrolments' | 'timetable' | 'thresholds' | 'decisions';
+export const CONFIG_KINDS: readonly ConfigKind[] = [
+  'roster',
+  'enrolments',
+  'timetable',
+  'thresholds',
+  'decisions',
+];
 
 const ID = /^[A-Za-z0-9_-]+$/;
 

@@ -42,6 +42,8 @@ export class CampusConfigPublisher {
       enrolments: await campus.enrolments(),
       students: await campus.students({ limit: Number.MAX_SAFE_INTEGER }),
       siteThresholds: await campus.siteThresholds(),
+      decisions: await campus.decisions(),
+      excuses: await campus.excuses(),
     };
     for (const kind of CONFIG_KINDS.filter((k) => kinds.includes(k))) {
       const version = await campus.nextConfigVersion(kind, this.deps.clock.now());

@@ -1,7 +1,8 @@
 import type { Thresholds } from '../../rules/types.ts';
 import type { ConfigData } from '../schema.ts';
 import type { ConfigKind } from '../topics.ts';
-import type { CampusGateway, CampusSession, CampusStudent } from './campusStore.ts';
+import type { CampusGateway, CampusSession, CampusStudent, Excuse, ReviewDecision } from './campusStore.ts';
+import { excuseCovers } from './registers.ts';
 
 /** The campus as publishing reads it, once per publication. */
 export interface CampusSnapshot {
@@ -9,6 +10,8 @@ export interface CampusSnapshot {
   enrolments: readonly { studentId: string; courseId: string }[];
   students: readonly CampusStudent[];
   siteThresholds: Partial<Thresholds>;
+  decisions: readonly ReviewDecision[];
+  excuses: readonly Excuse[];
 }
 
 /**
@@ -48,6 +51,54 @@ export function gatewayConfig<K extends ConfigKind>(
         })) as ConfigData<K>;
     case 'thresholds':
       return { ...campus.siteThresholds } as ConfigData<K>;
+    case 'decisions':
+      return decisionsFor(sessions, enrolments, campus) as ConfigData<K>;
   }
   throw new Error(`unknown configuration kind ${String(kind)}`);
+}
+
+/**
+ * The central decisions on the gateway's sessions: review resolutions, and
+ * each excuse expanded to the sessions it covers of courses the student is
+ * enrolled in. An excuse goes down as 'absent' with the note `excused: <reason>`
+ * (the record's wire format has no 'excused' status; the centre's registers
+ * count it as excused from the excuse itself) and wins over a review decision.
+ */
+function decisionsFor(
+  sessions: readonly CampusSession[],
+  enrolments: readonly { studentId: string; courseId: string }[],
+  campus: CampusSnapshot,
+): ConfigData<'decisions'> {
+  const byId = new Map(sessions.map((s) => [s.sessionId, s]));
+  const out = new Map<string, ConfigData<'decisions'>[number]>();
+  for (const d of campus.decisions) {
+    const s = byId.get(d.sessionId);
+    if (!s) continue;
+    out.set(`${d.sessionId}/${d.studentId}`, {
+      studentId: d.studentId,
+      sessionId: d.sessionId,
+      courseId: s.courseId,
+      hallId: s.hallId,
+      status: d.status,
+      note: d.reason,
+      by: d.author,
+      decidedAt: d.decidedAt,
+    });
+  }
+  const enrolled = new Set(enrolments.map((e) => `${e.studentId}/${e.courseId}`));
+  for (const e of campus.excuses)
+    for (const s of sessions) {
+      if (!enrolled.has(`${e.studentId}/${s.courseId}`) || !excuseCovers(e, e.studentId, s)) continue;
+      out.set(`${s.sessionId}/${e.studentId}`, {
+        studentId: e.studentId,
+        sessionId: s.sessionId,
+        courseId: s.courseId,
+        hallId: s.hallId,
+        status: 'absent',
+        note: `excused: ${e.reason}`,
+        by: e.author,
+        decidedAt: e.createdAt,
+      });
+    }
+  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
 }

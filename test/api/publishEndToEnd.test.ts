@@ -28,8 +28,10 @@ const TOKEN = 'e2e-admin-token-xyz';
  * Real Mosquitto, real `hallgate aggregator` (HTTP API on a free port), real
  * `hallgate run` on a socat pty: the campus imported centrally over HTTP
  * reaches the gateway as its own configuration (only its hall's sessions and
- * students), a card of the new roster is accepted without a restart, and the
- * gateway's applied versions show up centrally.
+ * students), a card of the new roster is accepted without a restart, an
+ * excuse and a review resolution entered centrally reach the gateway as manual
+ * decisions later swipes never overwrite (and come back up as the record's next
+ * version), and the gateway's applied versions show up centrally.
  */
 describe('end to end: central imports are published to the gateway that needs them', () => {
   it('imports over HTTP reach the daemon; a new card is accepted; applied versions visible', async () => {
@@ -122,9 +124,12 @@ describe('end to end: central imports are published to the gateway that needs th
     assert.deepEqual(rows('SELECT session_id FROM lecture_sessions'), [{ session_id: 'CS-NOW' }]);
 
     // A card of the centrally imported roster is accepted by the running daemon.
-    const fd = openSync(pty.writerPath, 'w');
-    writeSync(fd, encodeEm4100('ABCDEF0123'));
-    closeSync(fd);
+    const swipe = (card: string) => {
+      const fd = openSync(pty.writerPath, 'w');
+      writeSync(fd, encodeEm4100(card));
+      closeSync(fd);
+    };
+    swipe('ABCDEF0123');
     const central = new Database(centralDb, { readonly: true, fileMustExist: true });
     after(() => central.close());
     await waitFor(
@@ -135,6 +140,68 @@ describe('end to end: central imports are published to the gateway that needs th
       60_000,
     );
     assert.equal((central.prepare('SELECT COUNT(*) n FROM invalid_attempts').get() as { n: number }).n, 0);
+
+    // An excuse entered centrally reaches the gateway as a manual decision; a later swipe does not overwrite it.
+    const gwRecord = (student: string) =>
+      gw
+        .prepare(
+          `SELECT r.status, r.version, m.note FROM attendance_records r
+           LEFT JOIN manual_decisions m USING (student_id, session_id)
+           WHERE r.student_id = ? AND r.session_id = 'CS-NOW'`,
+        )
+        .get(student) as { status: string; version: number; note: string | null } | undefined;
+    const excuse = await api('POST', '/api/v1/excuses', {
+      studentId: 'S2',
+      sessionId: 'CS-NOW',
+      reason: 'flu',
+    });
+    assert.equal(excuse.status, 201);
+    await waitFor(() => gwRecord('S2')?.note === 'excused: flu', 'the excuse reached the gateway', 60_000);
+    swipe('ABCDEF0456');
+    const centralCount = (sql: string) => (central.prepare(sql).get() as { n: number }).n;
+    await waitFor(
+      () => centralCount("SELECT COUNT(*) n FROM events WHERE student_id = 'S2'") === 1,
+      'the swipe of S2 arrives centrally',
+      60_000,
+    );
+    // The record's manual version came back up; the register counts S2 as excused.
+    await waitFor(
+      () => centralCount("SELECT COUNT(*) n FROM records WHERE student_id = 'S2' AND manual = 1") === 1,
+      'the manual version of S2 arrives centrally',
+      60_000,
+    );
+    assert.deepEqual([gwRecord('S2')?.status, gwRecord('S2')?.note], ['absent', 'excused: flu']);
+    const reg = (await api('GET', '/api/v1/sessions/CS-NOW/register')).body as {
+      rows: { studentId: string; status: string }[];
+    };
+    assert.deepEqual(
+      reg.rows.map((r) => [r.studentId, r.status]).find(([id]) => id === 'S2'),
+      ['S2', 'excused'],
+    );
+
+    // A record resolved centrally is never overwritten by a later swipe either.
+    await waitFor(
+      () => centralCount("SELECT COUNT(*) n FROM records WHERE student_id = 'S1'") === 1,
+      'S1 record centrally',
+      60_000,
+    );
+    const resolved = await api('POST', '/api/v1/review/S1/CS-NOW', {
+      status: 'late',
+      reason: 'came in at the back',
+    });
+    assert.equal(resolved.status, 200);
+    await waitFor(
+      () => gwRecord('S1')?.note === 'came in at the back',
+      'the resolution reached the gateway',
+      60_000,
+    );
+    swipe('ABCDEF0123');
+    await waitFor(
+      () => centralCount("SELECT COUNT(*) n FROM events WHERE student_id = 'S1'") === 2,
+      'the second swipe of S1 arrives centrally',
+      60_000,
+    );
+    assert.equal(gwRecord('S1')?.status, 'late');
 
     // The versions the gateway applied are visible centrally (heartbeat).
     const published = (await api('GET', '/api/v1/config/versions')).body;
@@ -149,5 +216,6 @@ describe('end to end: central imports are published to the gateway that needs th
       60_000,
     );
     assert.equal((applied as Record<string, number>).enrolments, published.enrolments);
+    assert.ok(((applied as Record<string, number>).decisions ?? 0) > 0);
   });
 });

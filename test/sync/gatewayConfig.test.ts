@@ -34,6 +34,8 @@ const campus: CampusSnapshot = {
     { studentId: 'S4', name: 'Dee', cardUids: ['C4'] },
   ],
   siteThresholds: { graceSec: 60 },
+  decisions: [],
+  excuses: [],
 };
 
 describe('per-gateway configuration', () => {
@@ -114,6 +116,7 @@ describe('per-gateway configuration', () => {
       enrolments: 0,
       timetable: 5_000,
       thresholds: 0,
+      decisions: 0,
     });
   });
 });

@@ -83,7 +83,7 @@ export function gatewayRoutes(app: ApiApp, deps: ApiDeps): void {
         hallIds: [...new Set(req.body.hallIds)].sort(),
       };
       await deps.campus.upsertGateway(g);
-      await deps.publisher?.publish(['roster', 'enrolments', 'timetable', 'thresholds']);
+      await deps.publisher?.publish(['roster', 'enrolments', 'timetable', 'thresholds', 'decisions']);
       return g;
     },
   );
