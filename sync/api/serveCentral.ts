@@ -2,6 +2,8 @@ import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.t
 import { brokerAuthFromConfig } from '../mqttConnect.ts';
 import { CampusConfigPublisher } from '../campus/configPublisher.ts';
 import { MqttRetainedSink } from '../campus/mqttRetainedSink.ts';
+import { AtRiskWatcher } from '../campus/atRiskWatcher.ts';
+import { realScheduler, WebhookDispatcher } from '../campus/webhookDispatcher.ts';
 import type { Clock } from '../../gateway/clock.ts';
 import type { Logger } from '../../gateway/log.ts';
 import type { RunningAggregator } from '../aggregator/startAggregator.ts';
@@ -40,6 +42,19 @@ export async function serveCentral(
   const sink = new MqttRetainedSink({ url: config.mqtt.url, ...brokerAuthFromConfig(config.mqtt) }, deps.log);
   await sink.start();
   const publisher = new CampusConfigPublisher({ campus, sink, clock: deps.clock, log: deps.log });
+  const webhook = cfg.webhook.url
+    ? new WebhookDispatcher(
+        { ...cfg.webhook, url: cfg.webhook.url },
+        { campus, clock: deps.clock, scheduler: realScheduler, log: deps.log },
+      )
+    : null;
+  const atRisk = new AtRiskWatcher(
+    { campus, central: running.store, clock: deps.clock, atRiskDefault: cfg.atRisk },
+    { webhook, log: deps.log },
+  );
+  await webhook?.runDue(); // deliveries still pending from before a restart
+  const timer = setInterval(() => void atRisk.check(), cfg.atRisk.checkSec * 1000);
+  timer.unref();
   const api = await startApi(cfg, {
     campus,
     central: running.store,
@@ -47,12 +62,14 @@ export async function serveCentral(
     log: deps.log,
     clock: deps.clock,
     ...(deps.extraTokens ? { extraTokens: deps.extraTokens } : {}),
-    extra: { publisher },
+    extra: { publisher, atRisk },
   });
   return {
     campus,
     api,
     stop: async () => {
+      clearInterval(timer);
+      webhook?.stop();
       await api.stop();
       await sink.stop();
       await campus.stop();
