@@ -5,6 +5,7 @@ import { Outbox } from '../sync/outbox.ts';
 import type { ConfigData, ConfigMessage } from '../sync/schema.ts';
 import { Uplink } from '../sync/uplink.ts';
 import type { Clock } from './clock.ts';
+import { applyCentralDecisions } from './store/centralDecisions.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
@@ -40,6 +41,9 @@ export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUp
       return;
     case 'thresholds':
       core.pipeline.setThresholds({ ...cfg.thresholds, ...msg.data });
+      return;
+    case 'decisions':
+      applyCentralDecisions(core.store, msg.data, now);
       return;
   }
 }
@@ -87,6 +91,7 @@ export function syncServices(
         return {
           readerConnected: Object.values(h.readers).some((s) => s === 'open'),
           cameraFps: h.camera?.fps ?? null,
+          configVersions: downlink.appliedVersions(),
         };
       },
     },

@@ -39,6 +39,7 @@ export interface UplinkOptions {
 export interface DeviceHealth {
   readerConnected: boolean;
   cameraFps: number | null;
+  configVersions?: Record<string, number>;
 }
 
 export interface UplinkDeps {
@@ -205,6 +206,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       diskLow: s.diskLow,
       inFlightBatches: this.inFlight.size,
       version: this.o.version,
+      ...(devices.configVersions ? { configVersions: devices.configVersions } : {}),
     };
   }
 

@@ -27,7 +27,7 @@ SIGTERM. Serves the HTTP API (docs/api.md) on aggregator.http.host:port
     const log = createLogger({ level: process.env.LOG_LEVEL ?? cfg.log.level });
     const running = await startAggregator(cfg, { log, clock: systemClock });
     const served = cfg.aggregator.http.enabled
-      ? await serveCentral(cfg.aggregator, running, { log, clock: systemClock })
+      ? await serveCentral(cfg, running, { log, clock: systemClock })
       : null;
     log.info(
       { store: cfg.aggregator.store, url: cfg.mqtt.url, group: cfg.aggregator.group },

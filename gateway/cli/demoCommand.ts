@@ -254,7 +254,7 @@ async function serveDemoApi(
 ): Promise<CentralServices> {
   const { token, entry } = newToken('demo', 'admin');
   const served = await serveCentral(
-    { ...cfg.aggregator, http: { enabled: true, host: '127.0.0.1', port } },
+    { mqtt: cfg.mqtt, aggregator: { ...cfg.aggregator, http: { enabled: true, host: '127.0.0.1', port } } },
     central,
     { log, clock: systemClock, extraTokens: [entry] },
   );

@@ -23,11 +23,6 @@ export interface CampusPublisher {
   publish(kinds: readonly ConfigKind[]): Promise<void>;
 }
 
-/** Decisions made centrally that gateways must apply (excuses, review resolutions); absent: kept centrally only. */
-export interface DecisionPublisher {
-  publishDecisions(): Promise<void>;
-}
-
 /** At-risk checks after a change (each state change goes to the webhook); absent: none. */
 export interface AtRiskWatcher {
   check(courseIds?: readonly string[]): Promise<void>;
@@ -46,7 +41,6 @@ export interface ApiDeps {
   ready: () => boolean;
   aggregatorStats?: () => AggregatorStats;
   publisher?: CampusPublisher;
-  decisions?: DecisionPublisher;
   atRisk?: AtRiskWatcher;
   authFailures?: FailureLimit;
   /** SSE keep-alive comment interval (default 15 s). */

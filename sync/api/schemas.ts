@@ -116,6 +116,8 @@ export const gatewaySchema = z.object({
   version: z.string().nullable(),
   lastSeen: z.number().nullable(),
   health: z.record(z.string(), z.unknown()).nullable(),
+  /** Configuration version applied per kind, as the gateway last reported it. */
+  appliedConfig: z.record(z.string(), z.number()).nullable(),
 });
 export const reviewItemSchema = z.object({
   studentId: z.string(),

@@ -28,7 +28,7 @@ export interface StartApiDeps {
   /** Tokens beyond the configured ones (the demo's one-time admin token). */
   extraTokens?: readonly ApiToken[];
   /** Optional collaborators (publishing, decisions, at-risk watcher). */
-  extra?: Partial<Pick<ApiDeps, 'publisher' | 'decisions' | 'atRisk'>>;
+  extra?: Partial<Pick<ApiDeps, 'publisher' | 'atRisk'>>;
 }
 
 /**

@@ -162,8 +162,12 @@ export interface CampusStore {
   siteThresholds(): Promise<Partial<Thresholds>>;
   putSiteThresholds(t: Partial<Thresholds>): Promise<void>;
 
-  /** Reserves the next version of a published configuration kind (1, 2, ...). */
-  nextConfigVersion(kind: string): Promise<number>;
+  /**
+   * Reserves the next version of a published configuration kind: one more than
+   * the last, and at least `atLeast` (epoch ms, so versions stay above any a
+   * hand-made publisher used before).
+   */
+  nextConfigVersion(kind: string, atLeast?: number): Promise<number>;
   configVersions(): Promise<Record<string, number>>;
 
   putAtRisk(s: AtRiskState): Promise<void>;

@@ -83,13 +83,13 @@ export abstract class SqliteCampusBase {
     });
   }
 
-  nextConfigVersion(kind: string): Promise<number> {
+  nextConfigVersion(kind: string, atLeast = 1): Promise<number> {
     const row = this.d
       .prepare(
-        `INSERT INTO campus_config_versions (kind, version) VALUES (?, 1)
-         ON CONFLICT (kind) DO UPDATE SET version = version + 1 RETURNING version`,
+        `INSERT INTO campus_config_versions (kind, version) VALUES (?, ?)
+         ON CONFLICT (kind) DO UPDATE SET version = max(version + 1, excluded.version) RETURNING version`,
       )
-      .get(kind) as { version: number };
+      .get(kind, atLeast) as { version: number };
     return Promise.resolve(row.version);
   }
 

@@ -171,7 +171,10 @@ export function campusStoreContract(
       assert.equal(await store.nextConfigVersion('roster'), 1);
       assert.equal(await store.nextConfigVersion('roster'), 2);
       assert.equal(await store.nextConfigVersion('timetable'), 1);
-      assert.deepEqual(await store.configVersions(), { roster: 2, timetable: 1 });
+      assert.equal(await store.nextConfigVersion('roster', 1000), 1000);
+      assert.equal(await store.nextConfigVersion('roster', 1000), 1001);
+      assert.equal(await store.nextConfigVersion('roster', 5), 1002);
+      assert.deepEqual(await store.configVersions(), { roster: 1002, timetable: 1 });
     });
 
     it('keeps at-risk states and webhook deliveries by state', async () => {

@@ -61,7 +61,7 @@ export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
         createdAt: deps.clock.now(),
       });
       deps.bus.publish({ type: 'campus', data: { change: 'excuse' } });
-      await deps.decisions?.publishDecisions();
+      await deps.publisher?.publish(['decisions']);
       await deps.atRisk?.check(await deps.campus.enrolledCourses(b.studentId));
       return reply.code(201).send(e);
     },
@@ -106,7 +106,7 @@ export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
       if (!e || !(await deps.campus.deleteExcuse(req.params.id)))
         return reply.code(404).send(notFound('excuse'));
       deps.bus.publish({ type: 'campus', data: { change: 'excuse' } });
-      await deps.decisions?.publishDecisions();
+      await deps.publisher?.publish(['decisions']);
       await deps.atRisk?.check(await deps.campus.enrolledCourses(e.studentId));
       return reply.code(204).send(null);
     },

@@ -31,6 +31,7 @@ async function fleet(deps: ApiDeps): Promise<GatewayView[]> {
         version: status?.version ?? null,
         lastSeen: status?.updatedAt ?? null,
         health: (status?.health as Record<string, unknown> | null | undefined) ?? null,
+        appliedConfig: status?.health?.configVersions ?? null,
       };
     });
 }
@@ -82,7 +83,7 @@ export function gatewayRoutes(app: ApiApp, deps: ApiDeps): void {
         hallIds: [...new Set(req.body.hallIds)].sort(),
       };
       await deps.campus.upsertGateway(g);
-      await deps.publisher?.publish(['roster', 'enrolments', 'timetable', 'thresholds']);
+      await deps.publisher?.publish(['roster', 'enrolments', 'timetable', 'thresholds', 'decisions']);
       return g;
     },
   );

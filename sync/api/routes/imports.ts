@@ -8,8 +8,8 @@ import { importReportSchema } from '../schemas.ts';
 /** What each import changes in the configuration gateways receive. */
 const PUBLISHES: Record<ImportKind, ConfigKind[]> = {
   roster: ['roster'],
-  enrolments: ['enrolments', 'roster'],
-  timetable: ['timetable', 'enrolments', 'roster'],
+  enrolments: ['enrolments', 'roster', 'decisions'],
+  timetable: ['timetable', 'enrolments', 'roster', 'decisions'],
   courses: ['thresholds'],
 };
 

@@ -88,7 +88,7 @@ export function reviewRoutes(app: ApiApp, deps: ApiDeps): void {
       };
       await deps.campus.putDecision(d);
       deps.bus.publish({ type: 'campus', data: { change: 'review' } });
-      await deps.decisions?.publishDecisions();
+      await deps.publisher?.publish(['decisions']);
       await deps.atRisk?.check([rec.courseId]);
       return d;
     },
