@@ -27,6 +27,24 @@ function show(v: unknown): string {
     .join(', ');
 }
 
+const SHOWN = new Set([
+  'version',
+  'outboxDepth',
+  'oldestUnsyncedAgeSec',
+  'clockSkewMs',
+  'clockSkewSec',
+  'readers',
+  'camera',
+  'configVersions',
+]);
+
+/** The clock skew a gateway reports, under whichever name its version uses. */
+function skew(h: Record<string, unknown>): string {
+  if (h.clockSkewMs != null) return `${show(h.clockSkewMs)} ms`;
+  if (h.clockSkewSec != null) return `${show(h.clockSkewSec)} s`;
+  return '—';
+}
+
 /** The fleet: online/offline (offline stands out), heartbeat, outbox, clock, devices, config versions. */
 export function FleetPage() {
   const { data, error, reload } = useApi(load, 'fleet');
@@ -85,6 +103,7 @@ function GatewayTable(props: { gateways: Gateway[] }) {
           <th scope="col">Camera</th>
           <th scope="col">Applied config</th>
           <th scope="col">Version</th>
+          <th scope="col">Other health</th>
         </tr>
       </thead>
       <tbody>
@@ -107,11 +126,14 @@ function GatewayTable(props: { gateways: Gateway[] }) {
               <td>{ago(g.lastSeen)}</td>
               <td>{show(h.outboxDepth)}</td>
               <td>{h.oldestUnsyncedAgeSec == null ? '—' : `${show(h.oldestUnsyncedAgeSec)} s`}</td>
-              <td>{h.clockSkewMs == null ? '—' : `${show(h.clockSkewMs)} ms`}</td>
+              <td>{skew(h)}</td>
               <td>{show(h.readers)}</td>
               <td>{show(h.camera)}</td>
               <td>{show(h.configVersions)}</td>
               <td>{g.version ?? '—'}</td>
+              <td class="muted">
+                {show(Object.fromEntries(Object.entries(h).filter(([k]) => !SHOWN.has(k)))) || '—'}
+              </td>
             </tr>
           );
         })}
