@@ -161,6 +161,18 @@ describe(
           fullPage: true,
         });
       }
+      // Tablet width: every page again, none wider than the screen (tables scroll inside their box).
+      await page.setViewportSize({ width: 768, height: 1024 });
+      for (const [i, name] of PAGES.entries()) {
+        await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+        await settled(page);
+        assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= 768, name);
+        await page.screenshot({
+          path: join(shots, `tablet-${i + 1}-${name.toLowerCase().replace(/\W+/g, '-')}.png`),
+          fullPage: true,
+        });
+      }
+      await page.setViewportSize({ width: 1024, height: 768 });
       await page.goto(`${new URL(url).origin}/students`);
       await settled(page);
       await page.getByLabel('Search by id or name').fill('S');

@@ -90,54 +90,56 @@ export function FleetPage() {
 function GatewayTable(props: { gateways: Gateway[] }) {
   if (props.gateways.length === 0) return <p>No gateway has reported yet.</p>;
   return (
-    <table class="fleet">
-      <thead>
-        <tr>
-          <th scope="col">Gateway</th>
-          <th scope="col">State</th>
-          <th scope="col">Last heartbeat</th>
-          <th scope="col">Outbox</th>
-          <th scope="col">Oldest unsynced</th>
-          <th scope="col">Clock skew</th>
-          <th scope="col">Readers</th>
-          <th scope="col">Camera</th>
-          <th scope="col">Applied config</th>
-          <th scope="col">Version</th>
-          <th scope="col">Other health</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.gateways.map((g) => {
-          const h = g.health ?? {};
-          const off = g.state !== 'online';
-          return (
-            <tr
-              key={`${g.site}/${g.gatewayId}`}
-              class={off ? 'offline' : undefined}
-              data-gateway={g.gatewayId}
-            >
-              <th scope="row">
-                {g.site}/{g.gatewayId}
-                <div class="muted">{g.hallIds.join(', ')}</div>
-              </th>
-              <td>
-                <span class={`badge ${off ? 'st-absent' : 'st-present'}`}>{g.state ?? 'unknown'}</span>
-              </td>
-              <td>{ago(g.lastSeen)}</td>
-              <td>{show(h.outboxDepth)}</td>
-              <td>{h.oldestUnsyncedAgeSec == null ? '—' : `${show(h.oldestUnsyncedAgeSec)} s`}</td>
-              <td>{skew(h)}</td>
-              <td>{show(h.readers)}</td>
-              <td>{show(h.camera)}</td>
-              <td>{show(h.configVersions)}</td>
-              <td>{g.version ?? '—'}</td>
-              <td class="muted">
-                {show(Object.fromEntries(Object.entries(h).filter(([k]) => !SHOWN.has(k)))) || '—'}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div class="scroll">
+      <table class="fleet">
+        <thead>
+          <tr>
+            <th scope="col">Gateway</th>
+            <th scope="col">State</th>
+            <th scope="col">Last heartbeat</th>
+            <th scope="col">Outbox</th>
+            <th scope="col">Oldest unsynced</th>
+            <th scope="col">Clock skew</th>
+            <th scope="col">Readers</th>
+            <th scope="col">Camera</th>
+            <th scope="col">Applied config</th>
+            <th scope="col">Version</th>
+            <th scope="col">Other health</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.gateways.map((g) => {
+            const h = g.health ?? {};
+            const off = g.state !== 'online';
+            return (
+              <tr
+                key={`${g.site}/${g.gatewayId}`}
+                class={off ? 'offline' : undefined}
+                data-gateway={g.gatewayId}
+              >
+                <th scope="row">
+                  {g.site}/{g.gatewayId}
+                  <div class="muted">{g.hallIds.join(', ')}</div>
+                </th>
+                <td>
+                  <span class={`badge ${off ? 'st-absent' : 'st-present'}`}>{g.state ?? 'unknown'}</span>
+                </td>
+                <td>{ago(g.lastSeen)}</td>
+                <td>{show(h.outboxDepth)}</td>
+                <td>{h.oldestUnsyncedAgeSec == null ? '—' : `${show(h.oldestUnsyncedAgeSec)} s`}</td>
+                <td>{skew(h)}</td>
+                <td>{show(h.readers)}</td>
+                <td>{show(h.camera)}</td>
+                <td>{show(h.configVersions)}</td>
+                <td>{g.version ?? '—'}</td>
+                <td class="muted">
+                  {show(Object.fromEntries(Object.entries(h).filter(([k]) => !SHOWN.has(k)))) || '—'}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

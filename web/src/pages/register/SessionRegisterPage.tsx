@@ -67,29 +67,31 @@ function RegisterTable(props: {
   onChange: () => void;
 }) {
   return (
-    <table class="register">
-      <thead>
-        <tr>
-          <th scope="col">Student</th>
-          <th scope="col">Name</th>
-          <th scope="col">Status</th>
-          <th scope="col">Arrival</th>
-          <th scope="col">Minutes</th>
-          <th scope="col">Flags</th>
-          <th scope="col" title="(present + late) / (sessions − excused), 120 days either side">
-            Course rate
-          </th>
-          <th scope="col">
-            <span class="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((r) => (
-          <Row key={r.studentId} row={r} rate={props.rates.get(r.studentId) ?? null} {...props} />
-        ))}
-      </tbody>
-    </table>
+    <div class="scroll">
+      <table class="register">
+        <thead>
+          <tr>
+            <th scope="col">Student</th>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Arrival</th>
+            <th scope="col">Minutes</th>
+            <th scope="col">Flags</th>
+            <th scope="col" title="(present + late) / (sessions − excused), 120 days either side">
+              Course rate
+            </th>
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <Row key={r.studentId} row={r} rate={props.rates.get(r.studentId) ?? null} {...props} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
