@@ -41,7 +41,7 @@ export async function serveConsole(app: ApiApp, root: string): Promise<void> {
     cacheControl: false,
     index: 'index.html',
     setHeaders: (res, path) => {
-      const hashed = path.includes(join('dist', 'assets'));
+      const hashed = path.startsWith(join(root, 'assets'));
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
