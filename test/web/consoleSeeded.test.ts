@@ -128,5 +128,28 @@ describe(
       assert.deepEqual(errors, []);
       await page.close();
     });
+
+    it('settings: a bad threshold is refused naming the field; an import shows its refused rows', async () => {
+      const { page, errors } = await open(ADMIN);
+      await go(page, 'Settings');
+      const site = page.getByLabel('Site-wide overrides (JSON)');
+      await site.fill('{"graceSec": -5}');
+      await page.locator('form.json-editor').first().getByRole('button', { name: 'Save' }).click();
+      assert.match(await page.locator('form.json-editor').first().getByRole('alert').innerText(), /graceSec/);
+      await site.fill('{"graceSec": 240}');
+      await page.locator('form.json-editor').first().getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved; a new thresholds version is published.').waitFor();
+      await page.getByLabel('Kind').selectOption('roster');
+      await page.getByLabel('CSV text').fill('studentid,name,carduid\nS9,Di Gital,CAFE09\n,No Id,\n');
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.getByText('Imported 1 roster row(s); 1 row(s) refused.').waitFor();
+      const refused = await page.locator('table.import-errors tbody tr').allInnerTexts();
+      assert.equal(refused.length, 1);
+      assert.match(refused[0]!, /^3\s/);
+      // Chromium logs the refused save (400) as a failed resource; nothing else.
+      assert.equal(errors.length, 1, errors.join('\n'));
+      assert.match(errors[0]!, /status of 400/);
+      await page.close();
+    });
   },
 );
