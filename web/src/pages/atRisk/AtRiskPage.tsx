@@ -76,10 +76,18 @@ export function AtRiskPage() {
           </tbody>
         </table>
       )}
+      <Deliveries {...deliveries} />
+    </Page>
+  );
+}
+
+function Deliveries(props: { data: Delivery[] | null; error: string | null }) {
+  return (
+    <>
       <h2>Webhook deliveries</h2>
-      <ErrorBox error={deliveries.error} />
-      {deliveries.data && deliveries.data.length === 0 && <p class="muted">No deliveries yet.</p>}
-      {deliveries.data && deliveries.data.length > 0 && (
+      <ErrorBox error={props.error} />
+      {props.data && props.data.length === 0 && <p class="muted">No deliveries yet.</p>}
+      {props.data && props.data.length > 0 && (
         <table>
           <thead>
             <tr>
@@ -91,7 +99,7 @@ export function AtRiskPage() {
             </tr>
           </thead>
           <tbody>
-            {deliveries.data.map((d) => (
+            {props.data.map((d) => (
               <tr key={d.id} class={d.state === 'failed' ? 'bad' : undefined}>
                 <td>{d.event}</td>
                 <td>{d.state}</td>
@@ -103,6 +111,6 @@ export function AtRiskPage() {
           </tbody>
         </table>
       )}
-    </Page>
+    </>
   );
 }

@@ -147,46 +147,70 @@ function Row(props: { row: RegisterRow; rate: number | null; sessionId: string; 
       {open && (
         <tr class="detail">
           <td colSpan={8}>
-            {open === 'why' && (
-              <ul class="why">
-                {r.explanations.length ? (
-                  r.explanations.map((x, i) => <li key={i}>{x}</li>)
-                ) : (
-                  <li>No explanation recorded.</li>
-                )}
-              </ul>
-            )}
-            {open === 'excuse' && (
-              <ReasonForm
-                idPrefix={`excuse-${r.studentId}`}
-                submitLabel="Excuse absence"
-                onCancel={() => setOpen(null)}
-                onSubmit={async (reason) => {
-                  await api.post('/excuses', { studentId: r.studentId, sessionId: props.sessionId, reason });
-                  done();
-                }}
-              />
-            )}
-            {open === 'resolve' && (
-              <ReasonForm
-                idPrefix={`resolve-${r.studentId}`}
-                submitLabel="Resolve"
-                statuses
-                onCancel={() => setOpen(null)}
-                onSubmit={async (reason, status) => {
-                  await api.post(
-                    `/review/${encodeURIComponent(r.studentId)}/${encodeURIComponent(props.sessionId)}`,
-                    {
-                      status,
-                      reason,
-                    },
-                  );
-                  done();
-                }}
-              />
-            )}
+            <RowDetail
+              what={open}
+              row={r}
+              sessionId={props.sessionId}
+              onCancel={() => setOpen(null)}
+              onDone={done}
+            />
           </td>
         </tr>
+      )}
+    </>
+  );
+}
+
+function RowDetail(props: {
+  what: 'why' | 'excuse' | 'resolve';
+  row: RegisterRow;
+  sessionId: string;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
+  return (
+    <>
+      {props.what === 'why' && (
+        <ul class="why">
+          {props.row.explanations.length ? (
+            props.row.explanations.map((x, i) => <li key={i}>{x}</li>)
+          ) : (
+            <li>No explanation recorded.</li>
+          )}
+        </ul>
+      )}
+      {props.what === 'excuse' && (
+        <ReasonForm
+          idPrefix={`excuse-${props.row.studentId}`}
+          submitLabel="Excuse absence"
+          onCancel={props.onCancel}
+          onSubmit={async (reason) => {
+            await api.post('/excuses', {
+              studentId: props.row.studentId,
+              sessionId: props.sessionId,
+              reason,
+            });
+            props.onDone();
+          }}
+        />
+      )}
+      {props.what === 'resolve' && (
+        <ReasonForm
+          idPrefix={`resolve-${props.row.studentId}`}
+          submitLabel="Resolve"
+          statuses
+          onCancel={props.onCancel}
+          onSubmit={async (reason, status) => {
+            await api.post(
+              `/review/${encodeURIComponent(props.row.studentId)}/${encodeURIComponent(props.sessionId)}`,
+              {
+                status,
+                reason,
+              },
+            );
+            props.onDone();
+          }}
+        />
       )}
     </>
   );

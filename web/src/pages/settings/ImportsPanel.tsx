@@ -60,31 +60,35 @@ export function ImportsPanel() {
           {error}
         </p>
       )}
-      {report && (
-        <div role="status">
-          <p>
-            Imported {report.imported} {report.kind} row(s); {report.errors.length} row(s) refused.
-          </p>
-          {report.errors.length > 0 && (
-            <table class="import-errors">
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.errors.map((er) => (
-                  <tr key={er.line}>
-                    <td>{er.line}</td>
-                    <td>{er.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      )}
+      {report && <ImportReportView report={report} />}
     </section>
+  );
+}
+
+function ImportReportView({ report }: { report: ImportReport }) {
+  return (
+    <div role="status">
+      <p>
+        Imported {report.imported} {report.kind} row(s); {report.errors.length} row(s) refused.
+      </p>
+      {report.errors.length > 0 && (
+        <table class="import-errors">
+          <thead>
+            <tr>
+              <th scope="col">Line</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.errors.map((er) => (
+              <tr key={er.line}>
+                <td>{er.line}</td>
+                <td>{er.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
