@@ -20,7 +20,13 @@ export type ConfigUpdate = {
  * Applies a configuration version from the site to the local store, atomically,
  * and rebuilds what depends on it (Bloom filter, thresholds).
  */
-export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUpdate, now: number): void {
+export function applyConfigVersion(
+  core: GatewayCore,
+  cfg: Config,
+  msg: ConfigUpdate,
+  now: number,
+  log?: Logger,
+): void {
   switch (msg.kind) {
     case 'roster':
       core.store.replaceRoster(
@@ -42,9 +48,12 @@ export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUp
     case 'thresholds':
       core.pipeline.setThresholds({ ...cfg.thresholds, ...msg.data });
       return;
-    case 'decisions':
-      applyCentralDecisions(core.store, msg.data, now);
+    case 'decisions': {
+      const out = applyCentralDecisions(core.store, msg.data, now);
+      for (const x of out.skipped) log?.error(x, 'central decision not applied');
+      log?.info({ applied: out.applied, unchanged: out.unchanged }, 'central decisions applied');
       return;
+    }
   }
 }
 
@@ -103,7 +112,7 @@ export function syncServices(
     log: log.child({ module: 'downlink' }),
     clock,
     apply: (kind, _version, data) =>
-      applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now()),
+      applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now(), log),
   });
   return [
     { name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() },

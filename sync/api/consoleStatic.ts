@@ -42,7 +42,7 @@ export async function serveConsole(app: ApiApp, root: string): Promise<void> {
     index: 'index.html',
     setHeaders: (res, path) => {
       const hashed = path.startsWith(join(root, 'assets'));
-      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   app.get('/*', { schema: { hide: true } }, (req, reply) =>

@@ -20,9 +20,8 @@ export interface CampusContext {
 
 /** Students of the given ids (a student on no roster gets an empty name), by id. */
 export async function studentsOf(ctx: CampusContext, ids: readonly string[]): Promise<CampusStudent[]> {
-  const out: CampusStudent[] = [];
-  for (const id of ids) out.push((await ctx.campus.student(id)) ?? { studentId: id, name: '', cardUids: [] });
-  return out;
+  const found = new Map((await ctx.campus.studentsByIds(ids)).map((s) => [s.studentId, s]));
+  return ids.map((id) => found.get(id) ?? { studentId: id, name: '', cardUids: [] });
 }
 
 export interface SessionRegister {

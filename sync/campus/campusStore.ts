@@ -120,6 +120,8 @@ export interface CampusStore {
   upsertStudents(rows: readonly CampusStudent[]): Promise<void>;
   students(query?: StudentQuery): Promise<CampusStudent[]>;
   student(studentId: string): Promise<CampusStudent | null>;
+  /** The students of the given ids that exist, by id. */
+  studentsByIds(ids: readonly string[]): Promise<CampusStudent[]>;
   /** Holder of a card UID (upper case), if any. */
   studentByCard(cardUid: string): Promise<string | null>;
 

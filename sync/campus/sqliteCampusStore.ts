@@ -89,6 +89,28 @@ export class SqliteCampusStore extends SqliteCampusBase implements CampusStore {
     return r ? { studentId, name: r.name, cardUids: this.cardsOf(studentId) } : null;
   }
 
+  studentsByIds(ids: readonly string[]): Promise<CampusStudent[]> {
+    const out: CampusStudent[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(',');
+      const cards = new Map<string, string[]>();
+      for (const c of this.d
+        .prepare(
+          `SELECT student_id, card_uid FROM campus_cards WHERE student_id IN (${marks}) ORDER BY card_uid`,
+        )
+        .all(...chunk) as { student_id: string; card_uid: string }[])
+        cards.set(c.student_id, [...(cards.get(c.student_id) ?? []), c.card_uid]);
+      for (const r of this.d
+        .prepare(`SELECT student_id, name FROM campus_students WHERE student_id IN (${marks})`)
+        .all(...chunk) as { student_id: string; name: string }[])
+        out.push({ studentId: r.student_id, name: r.name, cardUids: cards.get(r.student_id) ?? [] });
+    }
+    return Promise.resolve(
+      out.sort((a, b) => (a.studentId < b.studentId ? -1 : a.studentId > b.studentId ? 1 : 0)),
+    );
+  }
+
   async studentByCard(cardUid: string): Promise<string | null> {
     const r = await this.one<{ student_id: string }>(
       'SELECT student_id FROM campus_cards WHERE card_uid = ?',

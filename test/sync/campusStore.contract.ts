@@ -38,6 +38,13 @@ export function campusStoreContract(
       });
       assert.equal(await store.student('S9'), null);
       assert.deepEqual(
+        (await store.studentsByIds(['S3', 'S9', 'S1'])).map((s) => [s.studentId, s.cardUids]),
+        [
+          ['S1', ['BEEF02', 'CAFE01']],
+          ['S3', []],
+        ],
+      );
+      assert.deepEqual(
         (await store.students()).map((s) => s.studentId),
         ['S1', 'S2', 'S3'],
       );

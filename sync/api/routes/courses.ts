@@ -90,6 +90,11 @@ export function courseRoutes(app: ApiApp, deps: ApiDeps): void {
       (await courseRegisterOf(campusContext(deps), req.params.id, req.query.from, req.query.to)) ??
       reply.code(404).send(notFound('course')),
   );
+  courseSettingsRoute(app, deps);
+}
+
+/** PUT /api/v1/courses/{id}/settings: threshold overrides and at-risk policy of one course. */
+function courseSettingsRoute(app: ApiApp, deps: ApiDeps): void {
   app.put(
     '/api/v1/courses/:id/settings',
     {

@@ -29,6 +29,7 @@ const excuseBody = z
 
 /** Excused absences: one session, or every session of a student in a day range. */
 export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
+  excuseReadRoutes(app, deps);
   app.post(
     '/api/v1/excuses',
     {
@@ -66,6 +67,30 @@ export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
       return reply.code(201).send(e);
     },
   );
+  app.delete(
+    '/api/v1/excuses/:id',
+    {
+      schema: {
+        summary: 'Withdraw an excuse',
+        tags: ['excuses'],
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null(), ...authErrors, 404: readErrors[404] },
+      },
+    },
+    async (req, reply) => {
+      const e = await deps.campus.excuse(req.params.id);
+      if (!e || !(await deps.campus.deleteExcuse(req.params.id)))
+        return reply.code(404).send(notFound('excuse'));
+      deps.bus.publish({ type: 'campus', data: { change: 'excuse' } });
+      await deps.publisher?.publish(['decisions']);
+      await deps.atRisk?.check(await deps.campus.enrolledCourses(e.studentId));
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+/** GET /api/v1/excuses and /excuses/{id}. */
+function excuseReadRoutes(app: ApiApp, deps: ApiDeps): void {
   app.get(
     '/api/v1/excuses',
     {
@@ -90,25 +115,5 @@ export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     async (req, reply) =>
       (await deps.campus.excuse(req.params.id)) ?? reply.code(404).send(notFound('excuse')),
-  );
-  app.delete(
-    '/api/v1/excuses/:id',
-    {
-      schema: {
-        summary: 'Withdraw an excuse',
-        tags: ['excuses'],
-        params: z.object({ id: z.uuid() }),
-        response: { 204: z.null(), ...authErrors, 404: readErrors[404] },
-      },
-    },
-    async (req, reply) => {
-      const e = await deps.campus.excuse(req.params.id);
-      if (!e || !(await deps.campus.deleteExcuse(req.params.id)))
-        return reply.code(404).send(notFound('excuse'));
-      deps.bus.publish({ type: 'campus', data: { change: 'excuse' } });
-      await deps.publisher?.publish(['decisions']);
-      await deps.atRisk?.check(await deps.campus.enrolledCourses(e.studentId));
-      return reply.code(204).send(null);
-    },
   );
 }
