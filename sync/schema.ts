@@ -165,6 +165,8 @@ export const healthSchema = z.object({
   clockSkewMs: z.number().nullable().optional(),
   /** The gateway found its store damaged at start and runs on a fresh one (gateway/store/recoverStore.ts). */
   storeRecovered: z.boolean().optional(),
+  /** Last applied configuration version per kind (0: never), so the centre sees what each gateway runs. */
+  configVersions: z.record(z.string().max(40), z.number().int().nonnegative()).optional(),
 });
 export type GatewayHealth = z.infer<typeof healthSchema>;
 
@@ -212,6 +214,20 @@ const thresholdsData = z
   .partial()
   .strict();
 
+/** Manual decisions made centrally; the gateway keeps them as reviewer decisions the engine never overwrites. */
+const decisionsData = z.array(
+  z.object({
+    studentId: id,
+    sessionId: id,
+    courseId: id,
+    hallId: id,
+    status: z.enum(['present', 'late', 'absent', 'early_exit', 'partial', 'unauthorized', 'review']),
+    note: z.string().min(1).max(2000),
+    by: z.string().min(1).max(200),
+    decidedAt: epochMs,
+  }),
+);
+
 const configBase = {
   schemaVersion: z.literal(SCHEMA_VERSION),
   version: z.number().int().positive(),
@@ -222,6 +238,7 @@ export const configMessageSchema = z.discriminatedUnion('kind', [
   z.object({ ...configBase, kind: z.literal('enrolments'), data: enrolmentsData }),
   z.object({ ...configBase, kind: z.literal('timetable'), data: timetableData }),
   z.object({ ...configBase, kind: z.literal('thresholds'), data: thresholdsData }),
+  z.object({ ...configBase, kind: z.literal('decisions'), data: decisionsData }),
 ]);
 export type ConfigMessage = z.infer<typeof configMessageSchema>;
 export type ConfigData<K extends ConfigMessage['kind']> = Extract<ConfigMessage, { kind: K }>['data'];

@@ -1,15 +1,23 @@
 /**
  * The MQTT topic namespace, versioned: `hallgate/v1/<site>/<gateway>/<leaf>`
  * for what one gateway publishes or receives, `hallgate/v1/<site>/config/<kind>`
- * for the retained configuration the site pushes down. Site and gateway ids
+ * for the retained configuration the site pushes down (and
+ * `hallgate/v1/<site>/<gateway>/config/<kind>` for one gateway's own). Site and gateway ids
  * are letters, digits, `_` and `-`, so they never contain a wildcard or a `/`.
  */
 
 export const TOPIC_ROOT = 'hallgate/v1';
 
 export type GatewayLeaf = 'batch' | 'ack' | 'status' | 'heartbeat';
-export type ConfigKind = 'roster' | 'enrolments' | 'timetable' | 'thresholds';
-export const CONFIG_KINDS: readonly ConfigKind[] = ['roster', 'enrolments', 'timetable', 'thresholds'];
+/** 'decisions': manual decisions made centrally (excuses, review resolutions) the gateway must keep. */
+export type ConfigKind = 'roster' | 'enrolments' | 'timetable' | 'thresholds' | 'decisions';
+export const CONFIG_KINDS: readonly ConfigKind[] = [
+  'roster',
+  'enrolments',
+  'timetable',
+  'thresholds',
+  'decisions',
+];
 
 const ID = /^[A-Za-z0-9_-]+$/;
 
@@ -23,6 +31,17 @@ export function gatewayTopic(site: string, gatewayId: string, leaf: GatewayLeaf)
 
 export function configTopic(site: string, kind: ConfigKind): string {
   return `${TOPIC_ROOT}/${site}/config/${kind}`;
+}
+
+/**
+ * The configuration of one gateway alone: `hallgate/v1/<site>/<gateway>/config/<kind>`
+ * (what the centre publishes: its halls' sessions and their students). Six
+ * levels, so the aggregator's `+/+/<leaf>` filters never match it. A gateway
+ * listens to this and to the site-wide topic; versions of a kind are one
+ * sequence, so whichever is newer wins.
+ */
+export function gatewayConfigTopic(site: string, gatewayId: string, kind: ConfigKind): string {
+  return `${TOPIC_ROOT}/${site}/${gatewayId}/config/${kind}`;
 }
 
 /** What the aggregator subscribes to for one leaf across every site and gateway. */

@@ -44,6 +44,7 @@ export interface DeviceHealth {
   clock?: { suspect: boolean; skewMs: number | null };
   /** The store was found damaged at start (moved aside, salvaged); reported in every heartbeat. */
   storeRecovered?: boolean;
+  configVersions?: Record<string, number>;
 }
 
 export interface UplinkDeps {
@@ -222,6 +223,7 @@ export class Uplink extends EventEmitter<UplinkEvents> {
       version: this.o.version,
       ...(devices.clock ? { clockSuspect: devices.clock.suspect, clockSkewMs: devices.clock.skewMs } : {}),
       ...(devices.storeRecovered ? { storeRecovered: true } : {}),
+      ...(devices.configVersions ? { configVersions: devices.configVersions } : {}),
     };
   }
 

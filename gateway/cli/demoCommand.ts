@@ -6,6 +6,9 @@ import { EmbeddedBroker } from '../../sync/embeddedBroker.ts';
 import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
 import { ManualClock, systemClock } from '../clock.ts';
 import { SiteTime } from '../siteTime.ts';
+import { newToken } from '../../sync/api/auth.ts';
+import { serveCentral, type CentralServices } from '../../sync/api/serveCentral.ts';
+import { seedCampusStore } from '../../sync/campus/campusFromSimulation.ts';
 import { configSchema } from '../config/schema.ts';
 import { GatewayCore } from '../gatewayCore.ts';
 import { VERSION } from '../health.ts';
@@ -16,7 +19,7 @@ import { generateCampus, seedStore } from '../simulate/campus.ts';
 import { SimulatedHall } from '../simulate/simulatedHall.ts';
 import { planSwipes, type PlannedSwipe } from '../simulate/swipePlan.ts';
 import type { Command } from './command.ts';
-import { parse, table } from './options.ts';
+import { parse, table, untilSignal } from './options.ts';
 
 const STATUS_ORDER: AttendanceStatus[] = [
   'present',
@@ -33,12 +36,16 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'run a complete simulated hall on embedded defaults and print what happens',
   usage: `hallgate demo [--duration SECONDS] [--students N] [--seed S] [--quiet] [--keep DIR]
+                    [--http-port P] [--serve]
 Simulates one lecture day in one hall (four lectures, back to back) squeezed into
 --duration seconds of wall time (default 30): every swipe goes through validation,
 the local SQLite store and the rule engine, and is printed with its classification.
 The gateway syncs over MQTT through an embedded broker (aedes, loopback) to an
 embedded aggregator with a central SQLite store (--no-sync: gateway only).
-Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
+Stops after --duration or on Ctrl-C, then prints a summary table per lecture.
+The central HTTP API is served on 127.0.0.1:--http-port (default 8080) with a
+one-time admin token, printed as http://127.0.0.1:P/#token=...; --serve keeps
+serving after the simulated day until Ctrl-C.`,
   async run(argv) {
     const { values } = parse(argv, {
       duration: { type: 'string', default: '30' },
@@ -47,11 +54,20 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
       quiet: { type: 'boolean' },
       keep: { type: 'string' },
       'no-sync': { type: 'boolean' },
+      'http-port': { type: 'string', default: '8080' },
+      serve: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     const duration = Number(values.duration);
     const students = Number(values.students);
-    if (!(duration > 0) || !(students > 0)) {
+    const httpPort = Number(values['http-port']);
+    if (
+      !(duration > 0) ||
+      !(students > 0) ||
+      !Number.isInteger(httpPort) ||
+      httpPort < 0 ||
+      httpPort > 65535
+    ) {
       console.error(this.usage);
       return 2;
     }
@@ -90,11 +106,13 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     // The central side, embedded: broker on a loopback port, aggregator with a SQLite store.
     const broker = cfg.mqtt.enabled ? new EmbeddedBroker({ port: 0 }, log) : null;
     let central: Awaited<ReturnType<typeof startAggregator>> | null = null;
+    let served: CentralServices | null = null;
     const sync: { name: string; stop(): Promise<void> }[] = [];
     if (broker) {
       await broker.start();
       cfg.mqtt.url = broker.url;
       central = await startAggregator(cfg, { log, clock: systemClock });
+      served = await serveDemoApi(cfg, central, campus, httpPort, log);
       const health = () => ({
         version: VERSION,
         uptimeSec: 0,
@@ -216,7 +234,12 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
         `central store: ${c.events} events, ${c.records} records, ${c.invalid} invalid attempts, ${c.deadLetters} dead letters; unique attendees (merged HLL): ${uniq.join(', ')}`,
       );
     }
+    if (values.serve && served?.api.url) {
+      console.log(`serving the API at ${served.api.url} until Ctrl-C`);
+      await untilSignal(log);
+    }
     for (const s of sync.reverse()) await s.stop();
+    await served?.stop();
     await central?.stop();
     await broker?.stop();
     await core.close();
@@ -225,3 +248,22 @@ Stops after --duration or on Ctrl-C, then prints a summary table per lecture.`,
     return 0;
   },
 };
+
+/** The demo's API: the generated campus in the campus store, a one-time admin token, its console line. */
+async function serveDemoApi(
+  cfg: ReturnType<typeof configSchema.parse>,
+  central: Awaited<ReturnType<typeof startAggregator>>,
+  campus: ReturnType<typeof generateCampus>,
+  port: number,
+  log: ReturnType<typeof createLogger>,
+): Promise<CentralServices> {
+  const { token, entry } = newToken('demo', 'admin');
+  const served = await serveCentral(
+    { mqtt: cfg.mqtt, aggregator: { ...cfg.aggregator, http: { enabled: true, host: '127.0.0.1', port } } },
+    central,
+    { log, clock: systemClock, extraTokens: [entry] },
+  );
+  await seedCampusStore(served.campus, campus, { site: cfg.gateway.site, gatewayId: cfg.gateway.id });
+  if (served.api.url) console.log(`${served.api.url}/#token=${token}`);
+  return served;
+}

@@ -302,6 +302,65 @@ export const aggregatorSchema = z.object({
         .describe("Bytes of a bad payload kept centrally (with the whole payload's sha256 and size)"),
     })
     .prefault({}),
+  campusSqlitePath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'SQLite file of the campus data (roster, timetable, excuses, ...) the HTTP API serves; default: sqlitePath (store sqlite) or var/campus.db',
+    ),
+  http: z
+    .object({
+      enabled: z.boolean().default(true).describe('Serve the central HTTP API (docs/api.md)'),
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+    })
+    .prefault({}),
+  api: z
+    .object({
+      tokens: z
+        .array(
+          z.object({
+            name: z.string().min(1).max(100).describe('Who uses it (recorded as the author of decisions)'),
+            role: z.enum(['admin', 'viewer']).describe('admin: reads and writes; viewer: reads only'),
+            sha256: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the token, 64 lower-case hex digits')
+              .describe('printf %s TOKEN | sha256sum'),
+          }),
+        )
+        .default([])
+        .describe('Bearer tokens of the HTTP API, stored hashed'),
+      maxAuthFailures: z
+        .number()
+        .int()
+        .positive()
+        .default(20)
+        .describe('Failed logins per address per window'),
+      authWindowSec: z.number().int().positive().default(60),
+    })
+    .prefault({}),
+  atRisk: z
+    .object({
+      sessions: z
+        .number()
+        .int()
+        .min(1)
+        .default(5)
+        .describe('At-risk: look at the last N sessions of a course'),
+      threshold: z.number().min(0).max(1).default(0.75).describe('At-risk: rate below this'),
+      checkSec: z.number().int().positive().default(300).describe('How often at-risk states are recomputed'),
+    })
+    .prefault({}),
+  webhook: z
+    .object({
+      url: z.string().url().optional().describe('POST each at-risk change here (JSON, HMAC-SHA256 signed)'),
+      secret: z.string().default('').describe('HMAC key of the X-Hallgate-Signature header'),
+      maxAttempts: z.number().int().positive().default(10),
+      initialBackoffMs: z.number().int().positive().default(1000),
+      maxBackoffMs: z.number().int().positive().default(300_000),
+    })
+    .prefault({}),
 });
 
 export const configSchema = z.object({

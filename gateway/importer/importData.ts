@@ -39,13 +39,13 @@ const isoTime = z.coerce
   )
   .transform((s) => Date.parse(s));
 
-const rosterRow = z.object({
+export const rosterRow = z.object({
   studentid: id,
   name: z.coerce.string().default(''),
   carduid: cardUidSchema.optional(),
 });
-const enrolmentRow = z.object({ studentid: id, courseid: id });
-const timetableRow = z
+export const enrolmentRow = z.object({ studentid: id, courseid: id });
+export const timetableRow = z
   .object({
     sessionid: id,
     courseid: id,
@@ -68,7 +68,7 @@ export const thresholdOverridesSchema = z
   )
   .strict();
 
-const courseRow = z.object({
+export const courseRow = z.object({
   courseid: id,
   name: z.coerce.string().default(''),
   overrides: z
@@ -86,7 +86,7 @@ const courseRow = z.object({
     .pipe(thresholdOverridesSchema),
 });
 
-function describe(err: z.ZodError): string {
+export function describe(err: z.ZodError): string {
   return err.issues
     .map(
       (i) =>

@@ -36,9 +36,14 @@ export function readRows(file: string): SourceRows {
       cause: err,
     });
   }
-  if (file.toLowerCase().endsWith('.json') || /^\s*[[{]/.test(text))
-    return { columns: null, rows: readJson(text, file) };
-  return readCsv(text, file);
+  return rowsFromText(text, file);
+}
+
+/** Rows of CSV or JSON text already in memory (an upload); `name` labels errors and picks JSON by `.json`. */
+export function rowsFromText(text: string, name: string): SourceRows {
+  if (name.toLowerCase().endsWith('.json') || /^\s*[[{]/.test(text))
+    return { columns: null, rows: readJson(text, name) };
+  return readCsv(text, name);
 }
 
 function readJson(text: string, file: string): SourceRow[] {

@@ -8,6 +8,8 @@ declare module 'pdfkit' {
     margin?: number;
     compress?: boolean;
     bufferPages?: boolean;
+    layout?: 'portrait' | 'landscape';
+    autoFirstPage?: boolean;
     info?: { Title?: string; Author?: string; Subject?: string; Creator?: string };
   }
 
@@ -15,6 +17,7 @@ declare module 'pdfkit' {
     width?: number;
     lineBreak?: boolean;
     align?: 'left' | 'center' | 'right' | 'justify';
+    ellipsis?: boolean | string;
   }
 
   class PDFDocument extends EventEmitter {
@@ -39,6 +42,10 @@ declare module 'pdfkit' {
     lineTo(x: number, y: number): this;
     lineWidth(w: number): this;
     stroke(): this;
+    save(): this;
+    restore(): this;
+    rotate(angle: number, options?: { origin?: [number, number] }): this;
+    rect(x: number, y: number, w: number, h: number): this;
     end(): void;
   }
 

@@ -79,7 +79,13 @@ for (const kind of BROKER_KINDS) {
         outcomes.map((o) => o[2]),
         ['applied', 'older', 'malformed', 'malformed', 'malformed', 'failed', 'applied'],
       );
-      assert.deepEqual(d.appliedVersions(), { roster: 2, enrolments: 0, timetable: 0, thresholds: 3 });
+      assert.deepEqual(d.appliedVersions(), {
+        roster: 2,
+        enrolments: 0,
+        timetable: 0,
+        thresholds: 3,
+        decisions: 0,
+      });
       await d.stop();
 
       // restart: the retained roster v5 is malformed and thresholds v3 already applied -> nothing re-applied

@@ -1,0 +1,78 @@
+import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
+import { brokerAuthFromConfig } from '../mqttConnect.ts';
+import { CampusConfigPublisher } from '../campus/configPublisher.ts';
+import { MqttRetainedSink } from '../campus/mqttRetainedSink.ts';
+import { AtRiskWatcher } from '../campus/atRiskWatcher.ts';
+import { realScheduler, WebhookDispatcher } from '../campus/webhookDispatcher.ts';
+import type { Clock } from '../../gateway/clock.ts';
+import type { Logger } from '../../gateway/log.ts';
+import type { RunningAggregator } from '../aggregator/startAggregator.ts';
+import type { CampusStore } from '../campus/campusStore.ts';
+import { SqliteCampusStore } from '../campus/sqliteCampusStore.ts';
+import type { ApiToken } from './auth.ts';
+import { startApi, type RunningApi } from './startApi.ts';
+
+export interface CentralServices {
+  campus: CampusStore;
+  api: RunningApi;
+  /** Stops the API, then the campus store (the aggregator is stopped by its owner). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The central side beside a running aggregator: the campus store
+ * (aggregator.campusSqlitePath, by default the central SQLite file), the
+ * publisher of per-gateway configuration on the broker of `mqtt`, and the
+ * HTTP API on http.host:http.port.
+ * What `hallgate aggregator` and `hallgate demo` start when http.enabled.
+ */
+export async function serveCentral(
+  config: {
+    aggregator: AggregatorConfig;
+    mqtt: Pick<MqttConfig, 'url' | 'username' | 'password' | 'caFile' | 'certFile' | 'keyFile'>;
+  },
+  running: RunningAggregator,
+  deps: { log: Logger; clock: Clock; extraTokens?: readonly ApiToken[] },
+): Promise<CentralServices> {
+  const cfg = config.aggregator;
+  const campus = new SqliteCampusStore(
+    cfg.campusSqlitePath ?? (cfg.store === 'sqlite' ? cfg.sqlitePath : 'var/campus.db'),
+  );
+  await campus.start();
+  const sink = new MqttRetainedSink({ url: config.mqtt.url, ...brokerAuthFromConfig(config.mqtt) }, deps.log);
+  await sink.start();
+  const publisher = new CampusConfigPublisher({ campus, sink, clock: deps.clock, log: deps.log });
+  const webhook = cfg.webhook.url
+    ? new WebhookDispatcher(
+        { ...cfg.webhook, url: cfg.webhook.url },
+        { campus, clock: deps.clock, scheduler: realScheduler, log: deps.log },
+      )
+    : null;
+  const atRisk = new AtRiskWatcher(
+    { campus, central: running.store, clock: deps.clock, atRiskDefault: cfg.atRisk },
+    { webhook, log: deps.log },
+  );
+  await webhook?.runDue(); // deliveries still pending from before a restart
+  const timer = setInterval(() => void atRisk.check(), cfg.atRisk.checkSec * 1000);
+  timer.unref();
+  const api = await startApi(cfg, {
+    campus,
+    central: running.store,
+    aggregator: running.aggregator,
+    log: deps.log,
+    clock: deps.clock,
+    ...(deps.extraTokens ? { extraTokens: deps.extraTokens } : {}),
+    extra: { publisher, atRisk },
+  });
+  return {
+    campus,
+    api,
+    stop: async () => {
+      clearInterval(timer);
+      webhook?.stop();
+      await api.stop();
+      await sink.stop();
+      await campus.stop();
+    },
+  };
+}
