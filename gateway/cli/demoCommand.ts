@@ -259,7 +259,11 @@ async function serveDemoApi(
 ): Promise<CentralServices> {
   const { token, entry } = newToken('demo', 'admin');
   const served = await serveCentral(
-    { mqtt: cfg.mqtt, aggregator: { ...cfg.aggregator, http: { enabled: true, host: '127.0.0.1', port } } },
+    {
+      mqtt: cfg.mqtt,
+      site: cfg.site,
+      aggregator: { ...cfg.aggregator, http: { enabled: true, host: '127.0.0.1', port } },
+    },
     central,
     { log, clock: systemClock, extraTokens: [entry] },
   );

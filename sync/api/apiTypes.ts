@@ -8,6 +8,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../gateway/clock.ts';
+import type { SiteTime } from '../../gateway/siteTime.ts';
 import type { Logger } from '../../gateway/log.ts';
 import type { AggregatorStats } from '../aggregator/aggregator.ts';
 import type { CentralStore } from '../aggregator/centralStore.ts';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   campus: CampusStore;
   central: CentralStore;
   clock: Clock;
+  /** The site's day: default ranges and report hours are local (default UTC). */
+  site?: SiteTime;
   log: Logger;
   tokens: readonly ApiToken[];
   atRiskDefault: AtRiskPolicy;

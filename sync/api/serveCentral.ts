@@ -5,6 +5,7 @@ import { MqttRetainedSink } from '../campus/mqttRetainedSink.ts';
 import { AtRiskWatcher } from '../campus/atRiskWatcher.ts';
 import { realScheduler, WebhookDispatcher } from '../campus/webhookDispatcher.ts';
 import type { Clock } from '../../gateway/clock.ts';
+import { SiteTime } from '../../gateway/siteTime.ts';
 import type { Logger } from '../../gateway/log.ts';
 import type { RunningAggregator } from '../aggregator/startAggregator.ts';
 import type { CampusStore } from '../campus/campusStore.ts';
@@ -30,13 +31,17 @@ export async function serveCentral(
   config: {
     aggregator: AggregatorConfig;
     mqtt: Pick<MqttConfig, 'url' | 'username' | 'password' | 'caFile' | 'certFile' | 'keyFile'>;
+    /** The site's time zone: sessions' days, default report ranges and report hours are local. */
+    site?: { timeZone: string };
   },
   running: RunningAggregator,
   deps: { log: Logger; clock: Clock; extraTokens?: readonly ApiToken[] },
 ): Promise<CentralServices> {
   const cfg = config.aggregator;
+  const site = new SiteTime(config.site?.timeZone ?? 'UTC');
   const campus = new SqliteCampusStore(
     cfg.campusSqlitePath ?? (cfg.store === 'sqlite' ? cfg.sqlitePath : 'var/campus.db'),
+    site,
   );
   await campus.start();
   const sink = new MqttRetainedSink({ url: config.mqtt.url, ...brokerAuthFromConfig(config.mqtt) }, deps.log);
@@ -61,6 +66,7 @@ export async function serveCentral(
     aggregator: running.aggregator,
     log: deps.log,
     clock: deps.clock,
+    site,
     ...(deps.extraTokens ? { extraTokens: deps.extraTokens } : {}),
     extra: { publisher, atRisk },
   });

@@ -1,5 +1,6 @@
 import type { AggregatorConfig } from '../../gateway/config/schema.ts';
 import type { Clock } from '../../gateway/clock.ts';
+import type { SiteTime } from '../../gateway/siteTime.ts';
 import type { Logger } from '../../gateway/log.ts';
 import type { Aggregator } from '../aggregator/aggregator.ts';
 import type { CentralStore } from '../aggregator/centralStore.ts';
@@ -25,6 +26,8 @@ export interface StartApiDeps {
   aggregator?: Aggregator;
   log: Logger;
   clock: Clock;
+  /** The site's day (default UTC). */
+  site?: SiteTime;
   /** Tokens beyond the configured ones (the demo's one-time admin token). */
   extraTokens?: readonly ApiToken[];
   /** Optional collaborators (publishing, decisions, at-risk watcher). */
@@ -66,6 +69,7 @@ export async function startApi(cfg: AggregatorConfig, deps: StartApiDeps): Promi
     campus: deps.campus,
     central: deps.central,
     clock: deps.clock,
+    ...(deps.site ? { site: deps.site } : {}),
     log: deps.log,
     tokens: [...cfg.api.tokens, ...(deps.extraTokens ?? [])],
     atRiskDefault: { sessions: cfg.atRisk.sessions, threshold: cfg.atRisk.threshold },

@@ -12,6 +12,7 @@ import type {
   StudentQuery,
 } from './campusStore.ts';
 import { SqliteCampusBase } from './sqliteCampusBase.ts';
+import { utcSite, type SiteTime } from '../../gateway/siteTime.ts';
 import type { Thresholds } from '../../rules/types.ts';
 
 const SESSION_COLS = 'session_id AS sessionId, course_id AS courseId, hall_id AS hallId, start, end, day';
@@ -33,6 +34,14 @@ interface CourseRow {
  */
 export class SqliteCampusStore extends SqliteCampusBase implements CampusStore {
   readonly kind = 'sqlite' as const;
+
+  /** `site` names a session's day (its start's local day, as the gateways name it); default UTC. */
+  constructor(
+    path: string,
+    private readonly site: SiteTime = utcSite(),
+  ) {
+    super(path);
+  }
 
   // ---- students -------------------------------------------------------------
 
@@ -193,14 +202,7 @@ export class SqliteCampusStore extends SqliteCampusBase implements CampusStore {
            start = excluded.start, end = excluded.end, day = excluded.day`,
       );
       for (const s of rows)
-        put.run(
-          s.sessionId,
-          s.courseId,
-          s.hallId,
-          s.start,
-          s.end,
-          new Date(s.start).toISOString().slice(0, 10),
-        );
+        put.run(s.sessionId, s.courseId, s.hallId, s.start, s.end, this.site.dayOf(s.start));
     });
   }
 

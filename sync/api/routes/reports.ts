@@ -70,8 +70,8 @@ export function reportRoutes(app: ApiApp, deps: ApiDeps): void {
       const q = req.query;
       const now = deps.clock.now();
       const range = {
-        from: q.from ?? utcSite().dayOf(now - 27 * 86_400_000),
-        to: q.to ?? utcSite().dayOf(now),
+        from: q.from ?? (deps.site ?? utcSite()).dayOf(now - 27 * 86_400_000),
+        to: q.to ?? (deps.site ?? utcSite()).dayOf(now),
       };
       const ctx = campusContext(deps);
       const name = req.params.name;
@@ -106,7 +106,7 @@ export function reportRoutes(app: ApiApp, deps: ApiDeps): void {
         if (q.format === 'json') return all;
         return send(await render(all.map(courseRegisterTable), q.format, range), q.format);
       }
-      const tables = await reportsFromStore(deps.central, [name], range);
+      const tables = await reportsFromStore(deps.central, [name], range, { site: deps.site ?? utcSite() });
       const names = new Map(
         (await deps.campus.students({ limit: 1_000_000 })).map((s) => [s.studentId, s.name]),
       );

@@ -31,8 +31,8 @@ export function reviewRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     async (req) => {
       const now = deps.clock.now();
-      const from = req.query.from ?? utcSite().dayOf(now - 30 * DAY_MS);
-      const to = req.query.to ?? utcSite().dayOf(now);
+      const from = req.query.from ?? (deps.site ?? utcSite()).dayOf(now - 30 * DAY_MS);
+      const to = req.query.to ?? (deps.site ?? utcSite()).dayOf(now);
       const flagged = (await deps.central.recordsByDayRange(from, to)).filter((r) => r.status === 'review');
       const decided = new Set((await deps.campus.decisions()).map((d) => `${d.studentId}/${d.sessionId}`));
       const excuses = await deps.campus.excuses();
