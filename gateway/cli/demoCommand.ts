@@ -9,7 +9,8 @@ import { SiteTime } from '../siteTime.ts';
 import { newToken } from '../../sync/api/auth.ts';
 import { serveCentral, type CentralServices } from '../../sync/api/serveCentral.ts';
 import { seedCampusStore } from '../../sync/campus/campusFromSimulation.ts';
-import { configSchema } from '../config/schema.ts';
+import { validateConfig } from '../config/loadConfig.ts';
+import type { Config } from '../config/schema.ts';
 import { GatewayCore } from '../gatewayCore.ts';
 import { VERSION } from '../health.ts';
 import { syncServices } from '../syncServices.ts';
@@ -72,12 +73,18 @@ serving after the simulated day until Ctrl-C.`,
       return 2;
     }
     const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'hallgate-demo-'));
-    const cfg = configSchema.parse({
-      store: { path: join(dir, 'hallgate.db') },
-      log: { level: 'warn' },
-      mqtt: { enabled: !values['no-sync'], lingerMs: 100, heartbeatSec: 5 },
-      aggregator: { store: 'sqlite', sqlitePath: join(dir, 'central.db') },
-    });
+    // Embedded defaults; of the environment only the site's time zone applies (a hall's local day).
+    const zone = process.env.HALLGATE_SITE__TIME_ZONE;
+    const cfg = validateConfig(
+      {
+        store: { path: join(dir, 'hallgate.db') },
+        log: { level: 'warn' },
+        mqtt: { enabled: !values['no-sync'], lingerMs: 100, heartbeatSec: 5 },
+        aggregator: { store: 'sqlite', sqlitePath: join(dir, 'central.db') },
+        ...(zone !== undefined ? { site: { timeZone: zone } } : {}),
+      },
+      'demo settings',
+    );
     const site = new SiteTime(cfg.site.timeZone);
     const day = site.dayOf(Date.now());
     const campus = generateCampus({
@@ -251,7 +258,7 @@ serving after the simulated day until Ctrl-C.`,
 
 /** The demo's API: the generated campus in the campus store, a one-time admin token, its console line. */
 async function serveDemoApi(
-  cfg: ReturnType<typeof configSchema.parse>,
+  cfg: Config,
   central: Awaited<ReturnType<typeof startAggregator>>,
   campus: ReturnType<typeof generateCampus>,
   port: number,

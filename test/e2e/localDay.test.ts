@@ -68,4 +68,19 @@ describe("the simulator's day is the site's local day", () => {
     assert.match(zone.stderr, /site\.timeZone: got "Mars\/Base"; expected an IANA time zone name/);
     assert.doesNotMatch(zone.stderr, /\n\s+at /, 'no stack trace');
   });
+
+  it('the demo lays out its day in the site time zone, and refuses an unknown one clearly', async () => {
+    const keep = join(dir, 'demo');
+    const demo = await runCli(['demo', '--duration', '3', '--http-port', '0', '--keep', keep], {
+      HALLGATE_SITE__TIME_ZONE: 'Pacific/Auckland',
+    });
+    assert.equal(demo.code, 0, demo.stderr);
+    assert.match(demo.stdout, /simulated \d\d:\d\d:\d\d-\d\d:\d\d:\d\d Pacific\/Auckland/);
+    const bad = await runCli(['demo', '--duration', '3', '--http-port', '0'], {
+      HALLGATE_SITE__TIME_ZONE: 'Mars/Base',
+    });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /site\.timeZone: got "Mars\/Base"; expected an IANA time zone name/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
+  });
 });
