@@ -1,3 +1,4 @@
+import { daemonSkewSec } from '../doctor/daemonSkew.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import { checkLine, fail, ok, skip, type CheckResult } from '../doctor/check.ts';
 import {
@@ -62,7 +63,8 @@ not created yet and a unit not enabled yet are not failures.`,
       show(modelChecksums(cfg));
       show(await brokerReachable(cfg));
       show(outboxBacklog(cfg, db, now));
-      show(clockSkew(db, now));
+      const skewSec = cfg.health.enabled ? await daemonSkewSec(cfg.health.host, cfg.health.port) : undefined;
+      show(clockSkew(db, now, { skewSec, maxSkewSec: cfg.clock.maxSkewSec }));
       show(beforeStart ? skip('systemd unit', 'not enabled yet (--before-start)') : systemdUnit(values.unit));
     } finally {
       db?.close();

@@ -78,8 +78,20 @@ export async function brokerReachable(cfg: Config): Promise<CheckResult> {
   }
 }
 
-/** Wall clock against NTP (timedatectl) and against the newest stored event (a clock that went back). */
-export function clockSkew(db: Database.Database | null, now: number): CheckResult {
+/**
+ * The clock: against the aggregator when the running daemon has measured the
+ * skew (acks carry the aggregator's time; `skewSec`, see daemonSkew.ts),
+ * else against NTP (timedatectl); and against the newest stored event (a
+ * clock that went back) either way.
+ */
+export function clockSkew(
+  db: Database.Database | null,
+  now: number,
+  measured: { skewSec: number | null | undefined; maxSkewSec: number } = {
+    skewSec: undefined,
+    maxSkewSec: Infinity,
+  },
+): CheckResult {
   const name = 'clock';
   if (db) {
     const newest = db.prepare('SELECT MAX(received_at) FROM events').pluck().get() as number | null;
@@ -90,6 +102,16 @@ export function clockSkew(db: Database.Database | null, now: number): CheckResul
         'set the time (timedatectl set-ntp true) and check the RTC battery',
       );
     }
+  }
+  const { skewSec, maxSkewSec } = measured;
+  if (typeof skewSec === 'number') {
+    const what = `${skewSec >= 0 ? '+' : ''}${skewSec.toFixed(1)} s against the aggregator (limit ${maxSkewSec} s)`;
+    if (Math.abs(skewSec) <= maxSkewSec) return ok(name, what);
+    return fail(
+      name,
+      what,
+      'set the time (timedatectl set-ntp true); until then events are flagged clock_suspect and no session is finalised',
+    );
   }
   const t = spawnSync('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], { encoding: 'utf8' });
   if (t.error || t.status !== 0)
