@@ -154,12 +154,21 @@ export function apiGuardSuite(name: string, build: () => Promise<Stores>): void 
         ['/api/v1/courses', admin],
         ['/api/v1/courses', {}],
         ['/api/v1/sessions?date=x', admin],
+        ['/api/docs', {}],
       ] as const) {
         const r = await call('GET', url, h);
         assert.equal(r.headers['x-content-type-options'], 'nosniff', url);
         assert.equal(r.headers['x-frame-options'], 'SAMEORIGIN', url);
         assert.match(String(r.headers['content-security-policy']), /default-src 'self'/, url);
       }
+    });
+
+    it('serves Swagger UI at /api/docs and the OpenAPI document without a token', async () => {
+      const ui = await call('GET', '/api/docs', {});
+      assert.equal(ui.statusCode, 200);
+      assert.match(ui.body, /swagger-ui/i);
+      const doc = json(await call('GET', '/api/v1/openapi.json', {})) as { info: { title: string } };
+      assert.equal(doc.info.title, 'hallgate central API');
     });
   });
 }
