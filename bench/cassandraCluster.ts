@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
-import { systemClock } from '../gateway/clock.ts';
-import { silentLogger } from '../gateway/log.ts';
+import { systemClock } from '../kernel/clock.ts';
+import { silentLogger } from '../kernel/log.ts';
 import {
   CassandraCentralStore,
   type CassandraStoreOptions,

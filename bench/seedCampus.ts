@@ -1,10 +1,10 @@
 // Writes a generated campus into a store (run as a separate process by the
 // benchmarks, so the measured process holds only what a daemon holds).
 //   node --import tsx bench/seedCampus.ts DB STUDENTS DAY SEED
-import { ManualClock } from '../gateway/clock.ts';
+import { ManualClock } from '../kernel/clock.ts';
 import { configSchema } from '../gateway/config/schema.ts';
 import { GatewayCore } from '../gateway/gatewayCore.ts';
-import { silentLogger } from '../gateway/log.ts';
+import { silentLogger } from '../kernel/log.ts';
 import { generateCampus, seedStore } from '../gateway/simulate/campus.ts';
 
 const [db, students, day, seed] = process.argv.slice(2);

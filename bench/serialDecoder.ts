@@ -2,8 +2,8 @@
 // frames through a real socat pty pair into SerialBadgeReader. Prints, never fails on a time.
 // Usage: node --import tsx bench/serialDecoder.ts
 import { open } from 'node:fs/promises';
-import { systemClock } from '../gateway/clock.ts';
-import { silentLogger } from '../gateway/log.ts';
+import { systemClock } from '../kernel/clock.ts';
+import { silentLogger } from '../kernel/log.ts';
 import { encodeEm4100 } from '../gateway/serial/em4100Frame.ts';
 import { createFrameDecoder, type Protocol } from '../gateway/serial/frameDecoder.ts';
 import { encodeLine } from '../gateway/serial/lineFrame.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { FfmpegFrameSource } from './camera/ffmpegFrameSource.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 import { gatesOf } from './config/doors.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';

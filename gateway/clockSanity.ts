@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 
 export interface ClockHealth {
   /** True while the wall clock is not trusted (skew beyond the bound, or an unconfirmed jump). */

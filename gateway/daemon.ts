@@ -1,6 +1,6 @@
 import { join, dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 import { ClockSanity } from './clockSanity.ts';
 import { gatesOf } from './config/doors.ts';
 import type { Config, ReaderConfig } from './config/schema.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 import type { Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
 import type { Direction } from '../rules/types.ts';

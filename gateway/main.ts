@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../kernel/clock.ts';
 import type { ClockSanity } from './clockSanity.ts';
 import type { Config } from './config/schema.ts';
 import { Daemon, type Service } from './daemon.ts';

@@ -4,7 +4,7 @@ import { brokerAuthFromConfig } from '../sync/mqttConnect.ts';
 import { Outbox } from '../sync/outbox.ts';
 import type { ConfigData, ConfigMessage } from '../sync/schema.ts';
 import { Uplink } from '../sync/uplink.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../kernel/clock.ts';
 import type { ClockSanity } from './clockSanity.ts';
 import { applyCentralDecisions } from './store/centralDecisions.ts';
 import type { Config } from './config/schema.ts';

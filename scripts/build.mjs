@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const SOURCE_DIRS = ['gateway', 'rules', 'sync', 'bench'];
+const SOURCE_DIRS = ['kernel', 'gateway', 'rules', 'sync', 'bench'];
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (process.argv.includes('--on-install') && !existsSync(tsc)) {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
-import type { Clock } from '../gateway/clock.ts';
-import type { Logger } from '../gateway/log.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Logger } from '../kernel/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
 import { configMessageSchema, describeZodError, type ConfigMessage } from './schema.ts';
 import { CONFIG_KINDS, configTopic, gatewayConfigTopic, type ConfigKind } from './topics.ts';

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
-import { HallgateError } from '../gateway/errors.ts';
-import type { Logger } from '../gateway/log.ts';
+import { HallgateError } from '../kernel/errors.ts';
+import type { Logger } from '../kernel/log.ts';
 
 export interface EmbeddedBrokerOptions {
   /** 0 picks a free port. */

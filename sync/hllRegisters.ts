@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { HallgateError } from '../gateway/errors.ts';
+import { HallgateError } from '../kernel/errors.ts';
 
 /**
  * HyperLogLog registers on the wire: the raw register bytes of a

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Logger } from '../gateway/log.ts';
-import { jittered } from '../gateway/serial/reconnectBackoff.ts';
+import type { Logger } from '../kernel/log.ts';
+import { jittered } from '../kernel/reconnectBackoff.ts';
 
 /** Which MQTT version to speak: 'auto' tries 5 and falls back to 3.1.1 when the broker refuses it. */
 export type MqttProtocol = 'auto' | 5 | 4;

@@ -1,8 +1,8 @@
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Clock } from '../gateway/clock.ts';
-import type { Logger } from '../gateway/log.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Logger } from '../kernel/log.ts';
 import { isRecordRef, RecordRefResolver } from './recordRef.ts';
 import { OUTBOX_KINDS } from './schema.ts';
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
-import type { Clock } from '../gateway/clock.ts';
-import type { Logger } from '../gateway/log.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Logger } from '../kernel/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
 import { InFlightBatches, newBatchId, type InFlightBatch } from './inFlightBatches.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';

@@ -2,8 +2,8 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
-import { SafeEmitter } from '../safeEmitter.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { SafeEmitter } from '../../kernel/safeEmitter.ts';
 import type {
   CameraFrame,
   CameraState,

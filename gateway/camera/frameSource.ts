@@ -1,4 +1,4 @@
-import type { SafeEmitter } from '../safeEmitter.ts';
+import type { SafeEmitter } from '../../kernel/safeEmitter.ts';
 
 /** One decoded camera frame. */
 export interface CameraFrame {

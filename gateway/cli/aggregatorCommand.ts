@@ -1,5 +1,5 @@
-import { systemClock } from '../clock.ts';
-import { createLogger } from '../log.ts';
+import { systemClock } from '../../kernel/clock.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { SystemdNotifier } from '../systemd/notifier.ts';
 import { startAggregator } from '../../sync/aggregator/startAggregator.ts';
 import { serveCentral } from '../../sync/api/serveCentral.ts';

@@ -1,4 +1,4 @@
-import { systemClock } from '../clock.ts';
+import { systemClock } from '../../kernel/clock.ts';
 import { createEngine } from '../face/createEngine.ts';
 import { enrollStudent } from '../face/enroll.ts';
 import type { EngineName } from '../face/faceEngine.ts';

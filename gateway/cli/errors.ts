@@ -1,4 +1,4 @@
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 
 /** Exit codes of the CLI: 0 ok, 1 failed (config, file, store, device), 2 usage. */
 export const EXIT_FAILED = 1;

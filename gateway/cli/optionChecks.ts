@@ -1,4 +1,4 @@
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 
 /**
  * Checks of CLI option values, each throwing a USAGE error that names the

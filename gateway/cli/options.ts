@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../config/loadConfig.ts';
 import type { TruthOptions } from '../config/configTruths.ts';
 import type { Config } from '../config/schema.ts';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { LocalStore } from '../store/localStore.ts';
 
 /** Options every store-reading command takes. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { HallgateError } from '../errors.ts';
-import { SiteTime } from '../siteTime.ts';
-import { createLogger } from '../log.ts';
+import { HallgateError } from '../../kernel/errors.ts';
+import { SiteTime } from '../../kernel/siteTime.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { createCentralStore, startCentralStore } from '../../sync/aggregator/startAggregator.ts';
 import {
   isReportKind,

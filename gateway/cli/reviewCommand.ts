@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { AttendanceStatus } from '../../rules/types.ts';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import type { Command } from './command.ts';
 import { choiceOption, dayOption } from './optionChecks.ts';
 import { openExistingStore, parse, storeOptions, table } from './options.ts';

@@ -1,5 +1,5 @@
-import { createLogger } from '../log.ts';
-import { systemClock } from '../clock.ts';
+import { createLogger } from '../../kernel/log.ts';
+import { systemClock } from '../../kernel/clock.ts';
 import { buildDaemon } from '../main.ts';
 import { syncServices } from '../syncServices.ts';
 import type { Command } from './command.ts';

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { GatewayCore } from '../gatewayCore.ts';
-import { SiteTime } from '../siteTime.ts';
-import { createLogger } from '../log.ts';
+import { SiteTime } from '../../kernel/siteTime.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { campusCsv, generateCampus, seedStore, type CampusOptions } from '../simulate/campus.ts';
 import { feedSerial } from '../simulate/serialFeeder.ts';
 import { SimulatedHall } from '../simulate/simulatedHall.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { doorProblems } from './doors.ts';
 import { configTruths, type TruthOptions } from './configTruths.ts';
 import { unknownEnv, unknownKeys } from './knownKeys.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultThresholds as d } from '../../rules/defaultThresholds.ts';
-import { isTimeZone } from '../siteTime.ts';
+import { isTimeZone } from '../../kernel/siteTime.ts';
 import { doorSchema } from './doors.ts';
 
 /**

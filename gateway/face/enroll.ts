@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { decodeImage } from './decodeImage.ts';
 import type { FaceEngine } from './faceEngine.ts';
 import { engineMatchOf } from './faceThreshold.ts';

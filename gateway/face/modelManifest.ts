@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 
 /** models/onnx/ of this checkout. */
 export const DEFAULT_ONNX_MODEL_DIR = join(

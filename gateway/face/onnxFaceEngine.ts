@@ -4,7 +4,7 @@ import type { Box, DetectedFace, FaceEngine, FivePoints, Point, RgbImage } from 
 import { DEFAULT_ONNX_MODEL_DIR, loadVerifiedModel, readManifest } from './modelManifest.ts';
 import { nms } from './nms.ts';
 import { regionToChw, toGray, type Region } from './resample.ts';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { ENGINE_MATCH } from './faceThreshold.ts';
 
 export interface OnnxEngineOptions {

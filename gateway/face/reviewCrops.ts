@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { IdentityEvent } from '../../rules/types.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { FaceView } from './faceRecognizer.ts';
 
 export interface ReviewCropOptions {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { Config } from '../config/schema.ts';
 import type { Service } from '../daemon.ts';
 import type { GatewayCore } from '../gatewayCore.ts';

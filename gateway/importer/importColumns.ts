@@ -1,4 +1,4 @@
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import type { ImportKind } from './importData.ts';
 import { normaliseKey } from './readRows.ts';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { csvLines } from './csvLines.ts';
 
 /** One input row with the line it came from (1-based; header is line 1 in CSV). */

@@ -6,8 +6,8 @@ import type {
   InvalidAttempt,
   Thresholds,
 } from '../../rules/types.ts';
-import type { Clock } from '../clock.ts';
-import { SafeEmitter } from '../safeEmitter.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { SafeEmitter } from '../../kernel/safeEmitter.ts';
 import { recordOfDecision, type LocalStore, type SaveOutcome } from '../store/localStore.ts';
 import type { RosterBloom } from '../validation/rosterBloom.ts';
 import type { UniqueCounter } from '../validation/uniqueCounter.ts';

@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
-import { privateFile } from '../store/fileModes.ts';
+import { privateFile } from '../../kernel/fileModes.ts';
 
 /** Header: magic, then the generation whose records are live. */
 const MAGIC = 0x48475350; // 'HGSP'

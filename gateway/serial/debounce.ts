@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 
 /** Entries are swept once the table holds this many (expired ones only). */
 const SWEEP_AT = 1024;

@@ -1,7 +1,7 @@
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 
 type Binding = typeof SerialPort.binding;
 

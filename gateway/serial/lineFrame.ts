@@ -1,4 +1,4 @@
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import type { BadFrameReason } from './badgeReader.ts';
 import { isHexDigit } from './em4100Frame.ts';
 

@@ -1,8 +1,8 @@
 import { SerialPort } from 'serialport';
-import type { Clock } from '../clock.ts';
-import { HallgateError } from '../errors.ts';
-import type { Logger } from '../log.ts';
-import { SafeEmitter } from '../safeEmitter.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { HallgateError } from '../../kernel/errors.ts';
+import type { Logger } from '../../kernel/log.ts';
+import { SafeEmitter } from '../../kernel/safeEmitter.ts';
 import type {
   BadgeReader,
   BadgeReaderEvents,
@@ -14,7 +14,7 @@ import { SwipeDebouncer } from './debounce.ts';
 import { createFrameDecoder, type DecodeResult, type FrameDecoder, type Protocol } from './frameDecoder.ts';
 import { hangupAwareBinding } from './hangupAwareBinding.ts';
 import { DEFAULT_LINE_LIMITS, type LineLimits } from './lineFrame.ts';
-import { DEFAULT_RECONNECT, backoffDelay, type BackoffOptions } from './reconnectBackoff.ts';
+import { DEFAULT_RECONNECT, backoffDelay, type BackoffOptions } from '../../kernel/reconnectBackoff.ts';
 
 export interface SerialBadgeReaderOptions {
   readerId: string;

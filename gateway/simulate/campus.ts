@@ -1,5 +1,5 @@
 import type { LectureSession } from '../../rules/types.ts';
-import { SiteTime } from '../siteTime.ts';
+import { SiteTime } from '../../kernel/siteTime.ts';
 import type { LocalStore, StudentRow } from '../store/localStore.ts';
 import { Prng } from './prng.ts';
 

@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { encodeEm4100 } from '../serial/em4100Frame.ts';
 import { encodeLine } from '../serial/lineFrame.ts';
 import type { PlannedSwipe } from './swipePlan.ts';

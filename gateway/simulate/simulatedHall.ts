@@ -1,4 +1,4 @@
-import type { ManualClock } from '../clock.ts';
+import type { ManualClock } from '../../kernel/clock.ts';
 import type { IngestPipeline, IngestResult } from '../pipeline/ingestPipeline.ts';
 import type { PlannedSwipe } from './swipePlan.ts';
 

@@ -1,4 +1,4 @@
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import type { ConfigData } from '../../sync/schema.ts';
 import type { LocalStore } from './localStore.ts';
 

@@ -9,10 +9,10 @@ import type {
   LectureSession,
   Thresholds,
 } from '../../rules/types.ts';
-import { SiteTime } from '../siteTime.ts';
-import { HallgateError } from '../errors.ts';
+import { SiteTime } from '../../kernel/siteTime.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { migrate } from './migrate.ts';
-import { privateDatabase } from './fileModes.ts';
+import { privateDatabase } from '../../kernel/fileModes.ts';
 import { rederiveDays, ZONE_KEY, type Rederived } from './rederiveDays.ts';
 import { recordRef } from '../../sync/recordRef.ts';
 import type { RecordRow } from './recordRow.ts';

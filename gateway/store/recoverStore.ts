@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { PRIVATE_FILE } from './fileModes.ts';
+import { PRIVATE_FILE } from '../../kernel/fileModes.ts';
 import { LocalStore, type StoreOpenOptions } from './localStore.ts';
 import { salvageTable } from './salvageRows.ts';
 

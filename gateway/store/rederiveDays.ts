@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { SiteTime } from '../siteTime.ts';
+import type { SiteTime } from '../../kernel/siteTime.ts';
 
 /** meta key: the IANA zone the store's days were derived in (absent: a store from before zones, UTC). */
 export const ZONE_KEY = 'site_time_zone';

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { Config } from '../config/schema.ts';
 import type { Service } from '../daemon.ts';
 import type { LocalStore } from '../store/localStore.ts';

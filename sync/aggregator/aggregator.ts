@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import type { Clock } from '../../gateway/clock.ts';
-import type { Logger } from '../../gateway/log.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { Logger } from '../../kernel/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from '../mqttConnect.ts';
 import {
   batchEnvelopeSchema,

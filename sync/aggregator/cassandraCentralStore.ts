@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cassandra from 'cassandra-driver';
-import { HallgateError } from '../../gateway/errors.ts';
-import type { Logger } from '../../gateway/log.ts';
+import { HallgateError } from '../../kernel/errors.ts';
+import type { Logger } from '../../kernel/log.ts';
 import { estimateCount, mergeRegisters } from '../hllRegisters.ts';
 import {
   countByDay,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { HallgateError } from '../../gateway/errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 
 /** TLS from the aggregator to Cassandra (the nodes' client_encryption_options). */
 export interface CassandraTls {

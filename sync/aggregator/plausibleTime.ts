@@ -1,4 +1,4 @@
-import { utcSite } from '../../gateway/siteTime.ts';
+import { utcSite } from '../../kernel/siteTime.ts';
 import type { BatchItem } from '../schema.ts';
 
 /** The earliest instant the centre accepts (epoch ms): 2000-01-01T00:00:00Z. */
@@ -12,7 +12,7 @@ const EAST_MS = 14 * 3_600_000;
 
 /**
  * Why `day` cannot be the local day of `ts` in any time zone, or null. Each
- * gateway names days in its site's zone (gateway/siteTime.ts), which the
+ * gateway names days in its site's zone (kernel/siteTime.ts), which the
  * centre does not hold, so the day must lie between the instant's day at
  * UTC-12 and at UTC+14: a day that no zone gives is refused.
  */

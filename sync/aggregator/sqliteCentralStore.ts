@@ -1,6 +1,6 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { HallgateError } from '../../gateway/errors.ts';
-import { privateDatabase } from '../../gateway/store/fileModes.ts';
+import { HallgateError } from '../../kernel/errors.ts';
+import { privateDatabase } from '../../kernel/fileModes.ts';
 import { estimateCount, mergeRegisters } from '../hllRegisters.ts';
 import type { GatewayHealth } from '../schema.ts';
 import {

@@ -1,7 +1,7 @@
 import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
-import type { Clock } from '../../gateway/clock.ts';
-import type { Logger } from '../../gateway/log.ts';
-import { HallgateError } from '../../gateway/errors.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { Logger } from '../../kernel/log.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { brokerAuthFromConfig } from '../mqttConnect.ts';
 import { Aggregator } from './aggregator.ts';
 import { CassandraCentralStore } from './cassandraCentralStore.ts';

@@ -7,9 +7,9 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Clock } from '../../gateway/clock.ts';
-import type { SiteTime } from '../../gateway/siteTime.ts';
-import type { Logger } from '../../gateway/log.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { SiteTime } from '../../kernel/siteTime.ts';
+import type { Logger } from '../../kernel/log.ts';
 import type { AggregatorStats } from '../aggregator/aggregator.ts';
 import type { CentralStore } from '../aggregator/centralStore.ts';
 import type { CampusContext } from '../campus/campusQueries.ts';

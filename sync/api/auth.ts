@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../../gateway/clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { isConsolePath } from './consoleStatic.ts';
 
 export type ApiRole = 'admin' | 'viewer';

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { HallgateError } from '../../gateway/errors.ts';
-import type { Logger } from '../../gateway/log.ts';
+import { HallgateError } from '../../kernel/errors.ts';
+import type { Logger } from '../../kernel/log.ts';
 
 /** The body of every error answer. */
 export interface ApiErrorBody {

@@ -1,7 +1,7 @@
 import type { AggregatorConfig } from '../../gateway/config/schema.ts';
-import type { Clock } from '../../gateway/clock.ts';
-import type { SiteTime } from '../../gateway/siteTime.ts';
-import type { Logger } from '../../gateway/log.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { SiteTime } from '../../kernel/siteTime.ts';
+import type { Logger } from '../../kernel/log.ts';
 import type { Aggregator } from '../aggregator/aggregator.ts';
 import type { CentralStore } from '../aggregator/centralStore.ts';
 import type { CampusStore } from '../campus/campusStore.ts';

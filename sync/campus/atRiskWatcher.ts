@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../gateway/log.ts';
+import type { Logger } from '../../kernel/log.ts';
 import { atRiskOf, type CampusContext } from './campusQueries.ts';
 import type { WebhookDispatcher } from './webhookDispatcher.ts';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../gateway/clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { CentralRecord, CentralStore } from '../aggregator/centralStore.ts';
 import type { AtRiskPolicy, CampusCourse, CampusSession, CampusStore, CampusStudent } from './campusStore.ts';
 import {

@@ -1,5 +1,5 @@
-import type { Clock } from '../../gateway/clock.ts';
-import type { Logger } from '../../gateway/log.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { Logger } from '../../kernel/log.ts';
 import { SCHEMA_VERSION } from '../schema.ts';
 import { CONFIG_KINDS, gatewayConfigTopic, type ConfigKind } from '../topics.ts';
 import type { CampusStore } from './campusStore.ts';

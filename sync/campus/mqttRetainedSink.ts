@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import type { Logger } from '../../gateway/log.ts';
+import type { Logger } from '../../kernel/log.ts';
 import { brokerAuth, createMqttClient, type BrokerAuth } from '../mqttConnect.ts';
 import type { RetainedSink } from './configPublisher.ts';
 

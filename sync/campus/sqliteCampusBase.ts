@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { HallgateError } from '../../gateway/errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import type { Thresholds } from '../../rules/types.ts';
 import { CAMPUS_MIGRATIONS } from './campusMigrations.ts';
 import type { AtRiskState, DeliveryState, WebhookDelivery } from './campusStore.ts';

@@ -12,7 +12,7 @@ import type {
   StudentQuery,
 } from './campusStore.ts';
 import { SqliteCampusBase } from './sqliteCampusBase.ts';
-import { utcSite, type SiteTime } from '../../gateway/siteTime.ts';
+import { utcSite, type SiteTime } from '../../kernel/siteTime.ts';
 import type { Thresholds } from '../../rules/types.ts';
 
 const SESSION_COLS = 'session_id AS sessionId, course_id AS courseId, hall_id AS hallId, start, end, day';

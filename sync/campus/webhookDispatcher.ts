@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { Clock } from '../../gateway/clock.ts';
-import type { Logger } from '../../gateway/log.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { Logger } from '../../kernel/log.ts';
 import type { CampusStore, WebhookDelivery } from './campusStore.ts';
 
 export interface WebhookOptions {

@@ -1,4 +1,4 @@
-import type { SiteTime } from '../../gateway/siteTime.ts';
+import type { SiteTime } from '../../kernel/siteTime.ts';
 import { consistency, type ConsistencyOptions } from './consistency.ts';
 import { invalidByGate, invalidByHour } from './invalidAttempts.ts';
 import { latecomers, type LatecomerOptions } from './latecomers.ts';

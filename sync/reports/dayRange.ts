@@ -1,5 +1,5 @@
-import { HallgateError } from '../../gateway/errors.ts';
-import { addDays, parseDay, weekdayOfDay } from '../../gateway/siteTime.ts';
+import { HallgateError } from '../../kernel/errors.ts';
+import { addDays, parseDay, weekdayOfDay } from '../../kernel/siteTime.ts';
 import type { DayRange } from './reportTable.ts';
 
 /** Longest range a report reads (stores are read day by day for some queries). */

@@ -1,4 +1,4 @@
-import { utcSite, type SiteTime } from '../../gateway/siteTime.ts';
+import { utcSite, type SiteTime } from '../../kernel/siteTime.ts';
 import type { ReportInvalid } from './reportRows.ts';
 import type { ReportTable } from './reportTable.ts';
 

@@ -5,8 +5,8 @@ import { startApi } from '../../sync/api/startApi.ts';
 import { configSchema } from '../../gateway/config/schema.ts';
 import { invalid } from '../sync/fixtures/gatewayDb.ts';
 import { ADMIN, NOW, sqliteStores, TOKENS } from './fixtures.ts';
-import { ManualClock } from '../../gateway/clock.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { ManualClock } from '../../kernel/clock.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { ApiMetrics, normaliseReason } from '../../sync/api/metrics.ts';
 
 describe('GET /metrics and /readyz of the aggregator', () => {

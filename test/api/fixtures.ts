@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../gateway/clock.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { ManualClock } from '../../kernel/clock.ts';
+import { createLogger } from '../../kernel/log.ts';
 import type { CentralStore } from '../../sync/aggregator/centralStore.ts';
 import type { RecordPayload } from '../../sync/schema.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { CassandraCentralStore } from '../../sync/aggregator/cassandraCentralStore.ts';
 import { cassandraSkip, cassandraTarget, dropKeyspace, freshKeyspace } from '../helpers/cassandra.ts';
 import { runCli, startCli } from '../helpers/cli.ts';

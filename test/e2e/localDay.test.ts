@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SiteTime } from '../../gateway/siteTime.ts';
+import { SiteTime } from '../../kernel/siteTime.ts';
 import type { StoredRecord } from '../../gateway/store/localStore.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tempDir.ts';

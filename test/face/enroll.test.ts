@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { enrollStudent } from '../../gateway/face/enroll.ts';
 import { Gallery } from '../../gateway/face/gallery.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';

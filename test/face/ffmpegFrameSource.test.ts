@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { systemClock } from '../../gateway/clock.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { systemClock } from '../../kernel/clock.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import {
   buildFfmpegArgs,
   FfmpegFrameSource,

@@ -4,7 +4,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { DEFAULT_ONNX_MODEL_DIR } from '../../gateway/face/modelManifest.ts';
-import { HallgateError } from '../../gateway/errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 import { cosine, decode, samplePath, tempDir } from './helpers.ts';
 
 // faces per sample photo, counted by eye

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { decodeImage } from '../../gateway/face/decodeImage.ts';
 import { enrollStudent } from '../../gateway/face/enroll.ts';
 import { FaceApiEngine } from '../../gateway/face/faceApiEngine.ts';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { FfmpegFrameSource } from '../../gateway/camera/ffmpegFrameSource.ts';
 import type { CameraFrame } from '../../gateway/camera/frameSource.ts';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { FaceRecognizer } from '../../gateway/face/faceRecognizer.ts';
 import { Gallery } from '../../gateway/face/gallery.ts';
 import { Matcher } from '../../gateway/face/matcher.ts';

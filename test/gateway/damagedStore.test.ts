@@ -12,8 +12,8 @@ import {
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { systemClock } from '../../gateway/clock.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { systemClock } from '../../kernel/clock.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
 import { healthSchema } from '../../sync/schema.ts';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { gatesOf } from '../../gateway/config/doors.ts';
 import { ConfigError, validateConfig } from '../../gateway/config/loadConfig.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const dir = tempDir();

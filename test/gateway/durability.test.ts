@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { aggregatorSchema, configSchema } from '../../gateway/config/schema.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { createCentralStore } from '../../sync/aggregator/startAggregator.ts';
 import type { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { validateConfig } from '../../gateway/config/loadConfig.ts';
 import { FaceApiEngine } from '../../gateway/face/faceApiEngine.ts';
 import { ENGINE_MATCH, matchSettingOf, ruleThresholds } from '../../gateway/face/faceThreshold.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const dir = tempDir();

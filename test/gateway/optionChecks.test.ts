@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { choiceOption, dayOption, numberOption, percentOption } from '../../gateway/cli/optionChecks.ts';
-import { HallgateError } from '../../gateway/errors.ts';
+import { HallgateError } from '../../kernel/errors.ts';
 
 const usage = (message: RegExp) => (e: unknown) =>
   e instanceof HallgateError && e.code === 'USAGE' && message.test(e.message);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { Spool } from '../../gateway/pipeline/spool.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tempDir.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { encodeEm4100 } from '../../gateway/serial/em4100Frame.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { NoiseQuarantine, type Timers } from '../../gateway/serial/noiseQuarantine.ts';
 import { Prng } from '../../gateway/simulate/prng.ts';
 import { deadLettersDropped } from '../../gateway/store/deadLetterRetention.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addDays, isTimeZone, parseDay, SiteTime, weekdayOfDay } from '../../gateway/siteTime.ts';
+import { addDays, isTimeZone, parseDay, SiteTime, weekdayOfDay } from '../../kernel/siteTime.ts';
 
 const at = (iso: string): number => Date.parse(iso);
 const H = 3_600_000;

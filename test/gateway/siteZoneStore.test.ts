@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { configSchema } from '../../gateway/config/schema.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { createLogger } from '../../gateway/log.ts';
+import { createLogger } from '../../kernel/log.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { configSchema } from '../../gateway/config/schema.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import type { GateInfo } from '../../gateway/pipeline/ingestPipeline.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import cassandra from 'cassandra-driver';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import {
   CassandraCentralStore,
   type CassandraStoreOptions,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SiteTime } from '../../gateway/siteTime.ts';
+import { SiteTime } from '../../kernel/siteTime.ts';
 import { classifyStudentDay, localClock } from '../../rules/index.ts';
 import { runCases, type Case } from './cases.ts';
 import { enter, exit, input, session } from './factories.ts';

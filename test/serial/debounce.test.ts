@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { SwipeDebouncer } from '../../gateway/serial/debounce.ts';
-import { backoffDelay, jittered } from '../../gateway/serial/reconnectBackoff.ts';
+import { backoffDelay, jittered } from '../../kernel/reconnectBackoff.ts';
 
 /** A read at `at` ms of card `uid` on reader `reader` (default r1). */
 interface Read {

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Clock } from '../../gateway/clock.ts';
-import { systemClock } from '../../gateway/clock.ts';
-import { silentLogger, type Logger } from '../../gateway/log.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { systemClock } from '../../kernel/clock.ts';
+import { silentLogger, type Logger } from '../../kernel/log.ts';
 import type { BadFrameEvent, ReaderStateEvent, SwipeEvent } from '../../gateway/serial/badgeReader.ts';
 import { SerialBadgeReader, type SerialBadgeReaderOptions } from '../../gateway/serial/serialBadgeReader.ts';
 

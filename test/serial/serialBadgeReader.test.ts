@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { ManualClock } from '../../gateway/clock.ts';
+import { ManualClock } from '../../kernel/clock.ts';
 import { encodeEm4100 } from '../../gateway/serial/em4100Frame.ts';
 import { encodeLine } from '../../gateway/serial/lineFrame.ts';
 import type { BadFrameReason } from '../../gateway/serial/badgeReader.ts';

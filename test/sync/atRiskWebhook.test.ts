@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { buildApi } from '../../sync/api/buildApi.ts';
 import { AtRiskWatcher } from '../../sync/campus/atRiskWatcher.ts';
 import { signWebhook, WebhookDispatcher, type Scheduler } from '../../sync/campus/webhookDispatcher.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { CassandraCentralStore } from '../../sync/aggregator/cassandraCentralStore.ts';
 import { cassandraSkip, freshCassandraStore } from '../helpers/cassandra.ts';
 import { centralStoreContract } from './centralStore.contract.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { systemClock } from '../../gateway/clock.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { systemClock } from '../../kernel/clock.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { Outbox } from '../../sync/outbox.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { configSchema } from '../../gateway/config/schema.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { createCentralStore } from '../../sync/aggregator/startAggregator.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 

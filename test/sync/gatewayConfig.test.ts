@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ManualClock, systemClock } from '../../gateway/clock.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { ManualClock, systemClock } from '../../kernel/clock.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { CampusConfigPublisher } from '../../sync/campus/configPublisher.ts';
 import { gatewayConfig, type CampusSnapshot } from '../../sync/campus/gatewayConfig.ts';
 import { MqttRetainedSink } from '../../sync/campus/mqttRetainedSink.ts';

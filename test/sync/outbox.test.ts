@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Database } from 'better-sqlite3';
-import { ManualClock } from '../../gateway/clock.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { ManualClock } from '../../kernel/clock.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { Outbox } from '../../sync/outbox.ts';
 import { events, openGatewayDb, outboxDepth, queue } from './fixtures/gatewayDb.ts';
 

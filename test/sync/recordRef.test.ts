@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../gateway/clock.ts';
-import { silentLogger } from '../../gateway/log.ts';
+import { ManualClock } from '../../kernel/clock.ts';
+import { silentLogger } from '../../kernel/log.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
 import type { AttendanceRecord } from '../../rules/types.ts';
 import { Outbox } from '../../sync/outbox.ts';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { utcSite } from '../../../gateway/siteTime.ts';
+import { utcSite } from '../../../kernel/siteTime.ts';
 import { courseRegisterOf, sessionRegisterOf, type CourseRegister } from '../../campus/campusQueries.ts';
 import { streamRegisterPdf } from '../../campus/registerPdf.ts';
 import { courseRegisterTable, sessionRegisterTable, withNames } from '../../campus/registerTables.ts';

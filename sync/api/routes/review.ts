@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { utcSite } from '../../../gateway/siteTime.ts';
+import { utcSite } from '../../../kernel/siteTime.ts';
 import { excuseCovers } from '../../campus/registers.ts';
 import { studentsOf } from '../../campus/campusQueries.ts';
 import {

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { HallgateError } from '../errors.ts';
+import { HallgateError } from './errors.ts';
 
 /**
  * Store files hold names, card UIDs and face embeddings: they are created
