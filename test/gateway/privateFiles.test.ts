@@ -65,7 +65,7 @@ describe('private by default (umask 022)', () => {
       chmodSync(shared, 0o755);
       chmodSync(join(shared, 'theirs.db'), 0o644);
       const script = join(shared, 'open.mjs');
-      const modes = join(import.meta.dirname, '../../gateway/store/fileModes.ts');
+      const modes = join(import.meta.dirname, '../../kernel/fileModes.ts');
       writeFileSync(
         script,
         `import { privateDatabase } from ${JSON.stringify(modes)};\nprivateDatabase(${JSON.stringify(join(shared, 'theirs.db'))});\nconsole.log('opened');\n`,
