@@ -185,11 +185,22 @@ describe('end to end: central imports are published to the gateway that needs th
       'S1 record centrally',
       60_000,
     );
-    const resolved = await api('POST', '/api/v1/review/S1/CS-NOW', {
-      status: 'late',
-      reason: 'came in at the back',
-    });
-    assert.equal(resolved.status, 200);
+    // The API answers 404 until its store shows the record; poll that state (CI once saw a
+    // 404 right after the row was visible to this test's own connection).
+    const resolve = () =>
+      api('POST', '/api/v1/review/S1/CS-NOW', { status: 'late', reason: 'came in at the back' });
+    let resolved = await resolve();
+    for (const until = Date.now() + 60_000; resolved.status === 404 && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 100));
+      resolved = await resolve();
+    }
+    assert.equal(
+      resolved.status,
+      200,
+      `${JSON.stringify(resolved.body)}; central records: ${JSON.stringify(
+        central.prepare('SELECT student_id, session_id, version, status FROM records').all(),
+      )}`,
+    );
     await waitFor(
       () => gwRecord('S1')?.note === 'came in at the back',
       'the resolution reached the gateway',
