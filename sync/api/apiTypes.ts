@@ -33,8 +33,8 @@ export interface ApiDeps {
   campus: CampusStore;
   central: CentralStore;
   clock: Clock;
-  /** The site's day: default ranges and report hours are local (default UTC). */
-  site?: SiteTime;
+  /** The site's day: default ranges, report hours and the console's dates are local. */
+  site: SiteTime;
   log: Logger;
   tokens: readonly ApiToken[];
   atRiskDefault: AtRiskPolicy;
@@ -49,6 +49,9 @@ export interface ApiDeps {
   /** SSE keep-alive comment interval (default 15 s). */
   sseKeepAliveMs?: number;
 }
+
+/** What buildApi takes: ApiDeps with the site optional (default UTC, set once there). */
+export type ApiOptions = Omit<ApiDeps, 'site'> & { site?: SiteTime };
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,

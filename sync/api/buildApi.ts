@@ -9,7 +9,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { VERSION } from '../../gateway/health.ts';
-import type { ApiApp, ApiDeps } from './apiTypes.ts';
+import { utcSite } from '../../kernel/siteTime.ts';
+import type { ApiApp, ApiDeps, ApiOptions } from './apiTypes.ts';
 import { AuthFailures, authHook } from './auth.ts';
 import { errorHandler } from './errorHandler.ts';
 import { atRiskRoutes } from './routes/atRisk.ts';
@@ -25,6 +26,7 @@ import { meRoutes } from './routes/me.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { siteRoutes } from './routes/site.ts';
 import { studentRoutes } from './routes/students.ts';
 
 /**
@@ -33,7 +35,8 @@ import { studentRoutes } from './routes/students.ts';
  * bearer-token auth by role, security headers on every answer. The composition
  * root of the API: it only wires; routes live one file per resource.
  */
-export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
+export async function buildApi(opts: ApiOptions): Promise<ApiApp> {
+  const deps: ApiDeps = { ...opts, site: opts.site ?? utcSite() };
   const app = Fastify({ logger: false, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -84,6 +87,7 @@ export async function buildApi(deps: ApiDeps): Promise<ApiApp> {
     configRoutes,
     eventRoutes,
     healthRoutes,
+    siteRoutes,
   ])
     routes(app, deps);
   meRoutes(app);

@@ -8,7 +8,7 @@ import { SiteTime } from '../../kernel/siteTime.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { buildApi } from '../../sync/api/buildApi.ts';
 import { SqliteCampusStore } from '../../sync/campus/sqliteCampusStore.ts';
-import { ADMIN, apiDeps } from './fixtures.ts';
+import { ADMIN, apiDeps, VIEWER } from './fixtures.ts';
 
 // A 09:00 lecture in Auckland (UTC+13 in December) starts on the previous UTC day: the centre must
 // file it, and default its ranges, under the site's local day, as the gateways do (issue 17).
@@ -32,10 +32,15 @@ describe('the centre names days in the site time zone', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const get = async (url: string, clock = new ManualClock(start + 3_600_000)) => {
+  const get = async (
+    url: string,
+    clock = new ManualClock(start + 3_600_000),
+    token: string | null = ADMIN,
+  ) => {
     const app = await buildApi(apiDeps({ campus, central, cleanup: async () => {} }, { clock, site }));
     try {
-      const r = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN}` } });
+      const headers = token === null ? {} : { authorization: `Bearer ${token}` };
+      const r = await app.inject({ method: 'GET', url, headers });
       return { status: r.statusCode, body: r.json<unknown>() };
     } finally {
       await app.close();
@@ -57,5 +62,29 @@ describe('the centre names days in the site time zone', () => {
     const r = await get('/api/v1/reports/latecomers?format=json');
     assert.equal(r.status, 200);
     assert.equal((r.body as { to: string }).to, '2026-12-02');
+  });
+
+  it('GET /api/v1/site gives the zone and local day to any valid token, and refuses none', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-01T11:30:00Z')); // 00:30 on the 2nd in Auckland
+    const viewer = await get('/api/v1/site', clock, VIEWER);
+    assert.equal(viewer.status, 200);
+    assert.deepEqual(viewer.body, { timeZone: 'Pacific/Auckland', today: '2026-12-02', now: clock.now() });
+    assert.equal((await get('/api/v1/site', clock, ADMIN)).status, 200);
+    assert.equal((await get('/api/v1/site', clock, null)).status, 401);
+    assert.equal((await get('/api/v1/site', clock, 'not-a-token-0123456789')).status, 401);
+  });
+
+  it('the site defaults to UTC when none is given', async () => {
+    const app = await buildApi(apiDeps({ campus, central, cleanup: async () => {} }));
+    try {
+      const r = await app.inject({
+        method: 'GET',
+        url: '/api/v1/site',
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      assert.equal(r.json<{ timeZone: string }>().timeZone, 'UTC');
+    } finally {
+      await app.close();
+    }
   });
 });

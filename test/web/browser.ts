@@ -19,8 +19,8 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile removed on close. */
-export async function launch(): Promise<Browser> {
+/** Debian's Chromium, headless, with a fresh profile removed on close (timezoneId: the browser's zone). */
+export async function launch(opts: { timezoneId?: string } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'hallgate-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -36,6 +36,7 @@ export async function launch(): Promise<Browser> {
     ],
     viewport: { width: 1024, height: 768 },
     acceptDownloads: true,
+    ...opts,
   });
   context.setDefaultTimeout(60_000);
   return {

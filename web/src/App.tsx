@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router } from 'preact-iso';
 import { api, logOut, token } from './api/client.ts';
+import { setSiteZone } from './components/format.ts';
 import { Nav } from './components/Nav.tsx';
 import { RoleContext, type Role } from './components/role.ts';
 import { AtRiskPage } from './pages/atRisk/AtRiskPage.tsx';
@@ -38,7 +39,13 @@ export function App() {
   const [error, setError] = useState<string | null>(token() ? null : 'You are not signed in.');
   useEffect(() => {
     if (!token()) return;
-    api.role().then(setRole, (e: Error) => {
+    // The site's zone first: every page formats days and times in it.
+    const signIn = async () => {
+      const [r, site] = await Promise.all([api.role(), api.get<{ timeZone: string }>('/site')]);
+      setSiteZone(site.timeZone);
+      return r;
+    };
+    signIn().then(setRole, (e: Error) => {
       logOut();
       setError(`Sign-in failed: ${e.message}`);
     });

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { utcSite } from '../../../kernel/siteTime.ts';
 import { courseRegisterOf, sessionRegisterOf, type CourseRegister } from '../../campus/campusQueries.ts';
 import { streamRegisterPdf } from '../../campus/registerPdf.ts';
 import { courseRegisterTable, sessionRegisterTable, withNames } from '../../campus/registerTables.ts';
@@ -70,8 +69,8 @@ export function reportRoutes(app: ApiApp, deps: ApiDeps): void {
       const q = req.query;
       const now = deps.clock.now();
       const range = {
-        from: q.from ?? (deps.site ?? utcSite()).dayOf(now - 27 * 86_400_000),
-        to: q.to ?? (deps.site ?? utcSite()).dayOf(now),
+        from: q.from ?? deps.site.dayOf(now - 27 * 86_400_000),
+        to: q.to ?? deps.site.dayOf(now),
       };
       const ctx = campusContext(deps);
       const name = req.params.name;
@@ -106,7 +105,7 @@ export function reportRoutes(app: ApiApp, deps: ApiDeps): void {
         if (q.format === 'json') return all;
         return send(await render(all.map(courseRegisterTable), q.format, range), q.format);
       }
-      const tables = await reportsFromStore(deps.central, [name], range, { site: deps.site ?? utcSite() });
+      const tables = await reportsFromStore(deps.central, [name], range, { site: deps.site });
       const names = new Map(
         (await deps.campus.students({ limit: 1_000_000 })).map((s) => [s.studentId, s.name]),
       );

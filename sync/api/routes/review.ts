@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { utcSite } from '../../../kernel/siteTime.ts';
 import { excuseCovers } from '../../campus/registers.ts';
 import { studentsOf } from '../../campus/campusQueries.ts';
 import {
@@ -31,8 +30,8 @@ export function reviewRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     async (req) => {
       const now = deps.clock.now();
-      const from = req.query.from ?? (deps.site ?? utcSite()).dayOf(now - 30 * DAY_MS);
-      const to = req.query.to ?? (deps.site ?? utcSite()).dayOf(now);
+      const from = req.query.from ?? deps.site.dayOf(now - 30 * DAY_MS);
+      const to = req.query.to ?? deps.site.dayOf(now);
       const flagged = (await deps.central.recordsByDayRange(from, to)).filter((r) => r.status === 'review');
       const decided = new Set((await deps.campus.decisions()).map((d) => `${d.studentId}/${d.sessionId}`));
       const excuses = await deps.campus.excuses();

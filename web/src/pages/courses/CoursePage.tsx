@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts';
 import type { CourseRegister } from '../../api/types.ts';
 import { LineChart } from '../../components/charts.tsx';
 import { Downloads, ErrorBox, Loading, Page } from '../../components/common.tsx';
-import { addDays, pct, utcDay } from '../../components/format.ts';
+import { addDays, pct, siteDay } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
 
 /** Share of students present or late in each session (excused left out). */
@@ -25,7 +25,7 @@ function perSession(reg: CourseRegister): { label: string; value: number | null 
 /** The term register (sessions × students), attendance over the term, the course's thresholds. */
 export function CoursePage() {
   const id = useRoute().params.id ?? '';
-  const today = utcDay(Date.now());
+  const today = siteDay(Date.now());
   const [from, setFrom] = useState(addDays(today, -90));
   const [to, setTo] = useState(today);
   const path = `/courses/${encodeURIComponent(id)}/register?from=${from}&to=${to}`;

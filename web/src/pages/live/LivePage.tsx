@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import type { SessionRegister } from '../../api/types.ts';
 import { ErrorBox, Loading, Page } from '../../components/common.tsx';
-import { hhmm, hhmmss, utcDay } from '../../components/format.ts';
+import { hhmm, hhmmss, siteDay, siteZone } from '../../components/format.ts';
 import { countsOf, entriesOf, totals, type Entry } from './liveCounts.ts';
 import { useLiveDay, type Swipe } from './useLiveDay.ts';
 
 /** Today's sessions with counts rising live, and the latest swipes, from the event stream. */
 export function LivePage() {
-  const [day, setDay] = useState(utcDay(Date.now()));
+  const [day, setDay] = useState(siteDay(Date.now()));
   const { regs, error, swipes, connected, entries } = useLiveDay(day);
   const t = regs ? totals(regs, entries) : null;
   return (
@@ -99,7 +99,7 @@ function SwipesTable(props: { swipes: Swipe[] }) {
     <table class="swipes">
       <thead>
         <tr>
-          <th scope="col">Time (UTC)</th>
+          <th scope="col">Time ({siteZone()})</th>
           <th scope="col">Student</th>
           <th scope="col">Gate</th>
           <th scope="col">Outcome</th>

@@ -3,7 +3,7 @@ import { useRoute } from 'preact-iso';
 import { api } from '../../api/client.ts';
 import type { CourseRegister, RegisterRow, SessionRegister } from '../../api/types.ts';
 import { Downloads, ErrorBox, Loading, Page, StatusBadge } from '../../components/common.tsx';
-import { addDays, hhmm, pct } from '../../components/format.ts';
+import { addDays, hhmm, pct, siteZone, weekday } from '../../components/format.ts';
 import { ReasonForm } from '../../components/ReasonForm.tsx';
 import { useCanWrite } from '../../components/role.ts';
 import { useApi } from '../../components/useApi.ts';
@@ -50,8 +50,11 @@ export function SessionRegisterPage() {
       {data && s && (
         <>
           <p>
-            {data.reg.course?.name || s.courseId} · hall {s.hallId} · {s.day} {hhmm(s.start)}–{hhmm(s.end)}{' '}
-            UTC · {data.reg.rows.length} enrolled
+            {data.reg.course?.name || s.courseId} · hall {s.hallId} ·{' '}
+            <span data-when>
+              {weekday(s.day)} {s.day} {hhmm(s.start)}–{hhmm(s.end)} ({siteZone()})
+            </span>{' '}
+            · {data.reg.rows.length} enrolled
           </p>
           <RegisterTable rows={data.reg.rows} rates={data.rates} sessionId={id} onChange={reload} />
         </>

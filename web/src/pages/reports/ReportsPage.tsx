@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/client.ts';
 import type { ReportTable } from '../../api/types.ts';
 import { Downloads, ErrorBox, Loading, Page } from '../../components/common.tsx';
-import { addDays, utcDay } from '../../components/format.ts';
+import { addDays, siteDay } from '../../components/format.ts';
 import { ReportTableView } from '../../components/ReportTableView.tsx';
 import { useApi } from '../../components/useApi.ts';
 import { ReportCharts } from './reportCharts.tsx';
@@ -18,7 +18,7 @@ const TITLES: Record<(typeof ANALYTICS)[number], string> = {
 
 /** The five analytics over a range, with charts and CSV/Excel/PDF downloads. */
 export function ReportsPage() {
-  const today = utcDay(Date.now());
+  const today = siteDay(Date.now());
   const [name, setName] = useState<(typeof ANALYTICS)[number]>('weekdays');
   const [from, setFrom] = useState(addDays(today, -27));
   const [to, setTo] = useState(today);

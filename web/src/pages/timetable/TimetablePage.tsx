@@ -2,12 +2,10 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/client.ts';
 import type { Session } from '../../api/types.ts';
 import { ErrorBox, Loading, Page } from '../../components/common.tsx';
-import { addDays, hhmm, utcDay } from '../../components/format.ts';
+import { addDays, hhmm, siteDay, weekday } from '../../components/format.ts';
 import { useApi } from '../../components/useApi.ts';
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** Monday of the week holding `day` (UTC). */
+/** Monday of the week holding the calendar day `day`. */
 function monday(day: string): string {
   const wd = new Date(`${day}T00:00:00Z`).getUTCDay();
   return addDays(day, -((wd + 6) % 7));
@@ -21,7 +19,7 @@ async function loadWeek(start: string): Promise<Session[][]> {
 
 /** Sessions by day over a week, filtered by hall and course. */
 export function TimetablePage() {
-  const [start, setStart] = useState(monday(utcDay(Date.now())));
+  const [start, setStart] = useState(monday(siteDay(Date.now())));
   const [hall, setHall] = useState('');
   const [course, setCourse] = useState('');
   const { data, error } = useApi(() => loadWeek(start), start);
@@ -59,7 +57,7 @@ export function TimetablePage() {
             return (
               <section key={day} class="day" aria-label={day}>
                 <h2>
-                  {WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()]} {day.slice(5)}
+                  {weekday(day)} {day.slice(5)}
                 </h2>
                 {shown.length === 0 && <p class="muted">—</p>}
                 <ul>
