@@ -20,7 +20,14 @@ import {
   type ParsedGatewayTopic,
 } from '../topics.ts';
 import { itemLetter, sortBatch } from './batchItems.ts';
-import type { CentralBatch, CentralStore, DeadLetterInput, WriteOutcome } from './centralStore.ts';
+import type {
+  CentralBatch,
+  CentralStore,
+  DeadLetterInput,
+  ItemConflict,
+  WriteOutcome,
+} from './centralStore.ts';
+import { judgeOwnership, type SessionOwnership } from './sessionOwnership.ts';
 
 export interface AggregatorOptions {
   url: string;
@@ -43,6 +50,8 @@ export interface AggregatorDeps {
   store: CentralStore;
   log: Logger;
   clock: Clock;
+  /** Session owners from the campus data; without it a session belongs to its first sender. */
+  ownership?: SessionOwnership;
 }
 
 export interface AggregatorStats {
@@ -89,6 +98,14 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   ) {
     super();
     this.log = deps.log.child({ module: 'aggregator' });
+    this.ownership = deps.ownership ?? null;
+  }
+
+  private ownership: SessionOwnership | null = null;
+
+  /** Session owners from the campus data (set once the campus store is open). */
+  useOwnership(ownership: SessionOwnership): void {
+    this.ownership = ownership;
   }
 
   stats(): AggregatorStats {
@@ -200,7 +217,7 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
 
     const sorted = sortBatch(env.data, t, topic, now);
     const { batch, seqs, bad } = sorted;
-    const outcome = await this.writeWithRetry(batch, topic, text);
+    const outcome = await this.writeOwned(batch, topic, text);
     if (outcome === null) return;
     // Items the store refused (another gateway owns what they name): dead-lettered here and
     // reported in the ack, so the sender quarantines them; never acked as written.
@@ -234,6 +251,36 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       status: 'ok',
       ...(bad.length > 0 ? { deadLettered: bad, reason: reasons[0] ?? 'invalid item' } : {}),
     });
+  }
+
+  /**
+   * Refuses records of sessions the campus data gives to other gateways, then
+   * writes the rest; conflicts come back indexed in the batch's original records.
+   */
+  private async writeOwned(batch: CentralBatch, topic: string, text: string): Promise<WriteOutcome | null> {
+    if (!this.ownership || batch.records.length === 0) return this.writeWithRetry(batch, topic, text);
+    let verdict;
+    try {
+      verdict = await judgeOwnership(batch, batch.records, this.ownership);
+    } catch (err) {
+      // Not acknowledged: the gateway sends the batch again.
+      this.stats_.writeFailures += 1;
+      this.log.warn({ err, batchId: batch.batchId }, 'session owners unavailable; batch not written');
+      return null;
+    }
+    const refused = new Set(verdict.refused.map((c) => c.index));
+    const kept = [...batch.records.keys()].filter((i) => !refused.has(i));
+    const outcome = await this.writeWithRetry(
+      { ...batch, records: kept.map((i) => batch.records[i]!), ownedSessions: verdict.owned },
+      topic,
+      text,
+    );
+    if (outcome === null) return null;
+    const conflicts: ItemConflict[] = [
+      ...verdict.refused,
+      ...outcome.conflicts.map((c) => ({ ...c, index: kept[c.index]! })),
+    ];
+    return { conflicts: conflicts.sort((a, b) => a.index - b.index) };
   }
 
   private async writeWithRetry(

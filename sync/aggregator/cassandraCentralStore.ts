@@ -216,7 +216,9 @@ export class CassandraCentralStore implements CentralStore {
         ]);
       }
     }
+    const owned = new Set(b.ownedSessions ?? []);
     for (const [index, r] of b.records.entries()) {
+      if (owned.has(r.sessionId)) await this.owners.assign(r.sessionId, b.site, b.gatewayId);
       const owner = await this.owners.claim(r.sessionId, b.site, b.gatewayId);
       if (owner.site !== b.site || owner.gatewayId !== b.gatewayId) {
         conflicts.push({

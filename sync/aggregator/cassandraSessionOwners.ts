@@ -10,7 +10,8 @@ export interface Owner {
 /**
  * Who owns each session: the first gateway that sent a record of it, claimed
  * with a lightweight transaction (INSERT ... IF NOT EXISTS), so two
- * aggregators racing agree. An owner never changes, so it is cached.
+ * aggregators racing agree, unless the campus data names another owner
+ * (`assign`). Owners are cached.
  */
 export class CassandraSessionOwners {
   private readonly cache = new Map<string, Owner>();
@@ -19,6 +20,22 @@ export class CassandraSessionOwners {
     private readonly ks: string,
     private readonly exec: Exec,
   ) {}
+
+  /**
+   * Makes a gateway the owner the campus data names (overriding the first
+   * sender). Not a lightweight transaction: the campus data is the authority,
+   * so racing aggregators write the same owner.
+   */
+  async assign(sessionId: string, site: string, gatewayId: string): Promise<void> {
+    const known = this.cache.get(sessionId);
+    if (known && known.site === site && known.gatewayId === gatewayId) return;
+    await this.exec(`UPDATE ${this.ks}.session_owners SET site = ?, gateway_id = ? WHERE session_id = ?`, [
+      site,
+      gatewayId,
+      sessionId,
+    ]);
+    this.cache.set(sessionId, { site, gatewayId });
+  }
 
   async claim(sessionId: string, site: string, gatewayId: string): Promise<Owner> {
     const known = this.cache.get(sessionId);

@@ -4,9 +4,11 @@ import type { EventPayload, GatewayHealth, InvalidPayload, RecordPayload } from 
  * The central store behind the aggregator. Every write is idempotent (keys
  * carry the sending gateway and its event id, the record's (student, session)
  * with its version, the sketch's (lecture, day, gateway)). Items are bound to their sender: event ids are unique per
- * (site, gateway), and a session belongs to the first gateway that sent a
- * record of it; another gateway's record for it is a conflict (not written,
- * returned to the aggregator, which dead-letters it and reports it in the ack).
+ * (site, gateway). A session belongs to the gateway the campus data assigns
+ * it to (its hall among the gateway's halls: the aggregator checks that and
+ * names the sender's sessions in `ownedSessions`), else to the first gateway
+ * that sent a record of it; another gateway's record for it is a conflict (not
+ * written, returned to the aggregator, which dead-letters it and reports it in the ack).
  * Dead letters keep a bounded prefix of the payload with its sha256 and size,
  * and the table is capped (oldest dropped first, counted). Writes are durable
  * when their promise resolves: the aggregator acknowledges a batch only after `writeBatch` resolved.
@@ -79,6 +81,11 @@ export interface CentralBatch {
   hll: CentralHll[];
   /** Items of this batch that failed validation; written with the batch. */
   deadLetters: DeadLetterInput[];
+  /**
+   * Sessions the campus data assigns to this sender: it becomes their owner
+   * even if another gateway sent a record first, and that gateway's records of them are dropped.
+   */
+  ownedSessions?: readonly string[];
 }
 
 export interface GatewayStatusInput {

@@ -251,6 +251,11 @@ export class SqliteCentralStore implements CentralStore {
       const conflicts: ItemConflict[] = [];
       const owner = d.prepare('SELECT site, gateway_id FROM session_owners WHERE session_id = ?');
       const own = d.prepare('INSERT INTO session_owners (session_id, site, gateway_id) VALUES (?, ?, ?)');
+      const takeOver = d.prepare('UPDATE session_owners SET site = ?, gateway_id = ? WHERE session_id = ?');
+      const dropOthers = d.prepare(
+        'DELETE FROM records WHERE session_id = ? AND NOT (site = ? AND gateway_id = ?)',
+      );
+      const owned = new Set(b.ownedSessions ?? []);
       const insEvent = d.prepare(
         `INSERT INTO events (event_id, lecture_id, day, ts, student_id, source, raw_id, gate_id, hall_id, direction,
            confidence, track_id, attributed, site, gateway_id, received_at, clock_suspect)
@@ -303,8 +308,13 @@ export class SqliteCentralStore implements CentralStore {
         }
         for (const [index, r] of b.records.entries()) {
           const o = owner.get(r.sessionId) as { site: string; gateway_id: string } | undefined;
+          const mine = o !== undefined && o.site === b.site && o.gateway_id === b.gatewayId;
           if (!o) own.run(r.sessionId, b.site, b.gatewayId);
-          else if (o.site !== b.site || o.gateway_id !== b.gatewayId) {
+          else if (!mine && owned.has(r.sessionId)) {
+            // The campus data names the sender: it takes the session over from the first sender.
+            takeOver.run(b.site, b.gatewayId, r.sessionId);
+            dropOthers.run(r.sessionId, b.site, b.gatewayId);
+          } else if (!mine) {
             conflicts.push({
               kind: 'record',
               index,

@@ -1,5 +1,6 @@
 import type { AggregatorConfig, MqttConfig } from '../../gateway/config/schema.ts';
 import { brokerAuthFromConfig } from '../mqttConnect.ts';
+import { campusOwnership } from '../aggregator/sessionOwnership.ts';
 import { CampusConfigPublisher } from '../campus/configPublisher.ts';
 import { MqttRetainedSink } from '../campus/mqttRetainedSink.ts';
 import { AtRiskWatcher } from '../campus/atRiskWatcher.ts';
@@ -44,6 +45,7 @@ export async function serveCentral(
     site,
   );
   await campus.start();
+  running.aggregator.useOwnership(campusOwnership(campus));
   const sink = new MqttRetainedSink({ url: config.mqtt.url, ...brokerAuthFromConfig(config.mqtt) }, deps.log);
   await sink.start();
   const publisher = new CampusConfigPublisher({ campus, sink, clock: deps.clock, log: deps.log });
