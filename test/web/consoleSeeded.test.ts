@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import type { ApiApp } from '../../sync/api/apiTypes.ts';
 import { buildApi } from '../../sync/api/buildApi.ts';
 import { consoleDir, serveConsole } from '../../sync/api/consoleStatic.ts';
-import { ADMIN, apiDeps, seedCampus, sqliteStores, VIEWER, type Stores } from '../api/fixtures.ts';
+import { ADMIN, apiDeps, NOW, seedCampus, sqliteStores, VIEWER, type Stores } from '../api/fixtures.ts';
 import { buildConsole, consoleErrors, HAVE_CHROMIUM, launch, settled, type Browser } from './browser.ts';
 
 /**
@@ -52,6 +54,73 @@ describe(
       await settled(page);
     };
     const row = (page: Page, studentId: string) => page.locator(`tr[data-student="${studentId}"]`);
+    /** Clicks a download button and gives Playwright's download and its saved file. */
+    const download = async (page: Page, button: string): Promise<{ d: Download; body: Buffer }> => {
+      const [d] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('group', { name: 'Downloads' }).getByRole('button', { name: button }).click(),
+      ]);
+      return { d, body: readFileSync(await d.path()) };
+    };
+
+    it('the CSV and Excel buttons download the report and the register as shown', async () => {
+      const page = await browser.context.newPage();
+      const errors = consoleErrors(page);
+      await page.clock.setFixedTime(NOW); // the reports' default range ends on the seeded "today"
+      await page.goto(`${base}/#token=${ADMIN}`);
+      await go(page, 'Reports');
+      await page.getByRole('tab', { name: 'Weekday patterns', selected: true }).waitFor();
+      await page.getByText('Monday').first().waitFor();
+
+      const csv = await download(page, 'CSV');
+      assert.equal(csv.d.suggestedFilename(), 'weekdays_2026-02-19_2026-03-18.csv');
+      assert.deepEqual(csv.body.toString('utf8').trim().split(/\r?\n/), [
+        'Weekday,Sessions,Enrolled records,Attended,Mean rate,Mean attending,Median attending',
+        'Monday,2,4,3,0.8333,1.5,1.5',
+        'Tuesday,1,2,1,0.5,1,1',
+        'Wednesday,1,3,1,0.3333,1,1',
+      ]);
+
+      const xlsx = await download(page, 'Excel');
+      assert.equal(xlsx.d.suggestedFilename(), 'weekdays_2026-02-19_2026-03-18.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+      const ws = wb.worksheets[0]!;
+      const rows = [1, 2, 3, 4].map((n) => (ws.getRow(n).values as unknown[]).slice(1));
+      assert.deepEqual(rows[0], [
+        'Weekday',
+        'Sessions',
+        'Enrolled records',
+        'Attended',
+        'Mean rate',
+        'Mean attending',
+        'Median attending',
+      ]);
+      assert.deepEqual(rows.slice(1), [
+        ['Monday', 2, 4, 3, 0.8333, 1.5, 1.5],
+        ['Tuesday', 1, 2, 1, 0.5, 1, 1],
+        ['Wednesday', 1, 3, 1, 0.3333, 1, 1],
+      ]);
+      assert.equal(ws.rowCount, 4);
+
+      await page.goto(`${base}/sessions/CS101-1`);
+      await settled(page);
+      await row(page, 'S1').waitFor();
+      const reg = await download(page, 'CSV');
+      assert.equal(reg.d.suggestedFilename(), 'register-CS101-1.csv');
+      const lines = reg.body.toString('utf8').trim().split(/\r?\n/);
+      assert.match(lines[0]!, /^Student,Name,Status,Minutes,Arrival/);
+      assert.deepEqual(
+        lines.slice(1).map((l) => l.split(',').slice(0, 4)),
+        [
+          ['S1', 'Ada Lovelace', 'present', '60'],
+          ['S2', 'Bob Byte', 'late', '50'],
+          ['S3', 'Cy Cipher', 'review', '0'],
+        ],
+      );
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
 
     it('a viewer sees no write control, and a write from its session gets 403', async () => {
       const { page, errors } = await open(VIEWER);
