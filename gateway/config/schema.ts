@@ -9,6 +9,7 @@ import {
 import { thresholdFieldSchemas, type ThresholdFieldSchemas } from '../../kernel/thresholdSchema.ts';
 import { isTimeZone } from '../../kernel/siteTime.ts';
 import { doorSchema } from './doors.ts';
+import { protocolNames, readerProtocols } from '../serial/readerProtocols.ts';
 
 /**
  * The one configuration schema of the daemon: types, defaults, validation and
@@ -48,7 +49,14 @@ export const readerSchema = z.object({
   parity: z.enum(['none', 'even', 'odd']).default('none'),
   dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
   stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
-  protocol: z.enum(['em4100', 'line']).default('em4100').describe('Frame format the reader emits'),
+  protocol: z
+    .enum(protocolNames)
+    .default(protocolNames[0])
+    .describe(
+      `Frame format the reader emits: ${Object.entries(readerProtocols)
+        .map(([name, p]) => `${name}: ${p.doc}`)
+        .join('; ')}`,
+    ),
   gateId: z.string().min(1).describe('Gate this reader stands at'),
   direction: direction.default('enter').describe('Direction of swipes at this reader'),
   debounceMs: z
