@@ -18,7 +18,7 @@ import { GatewayCore } from '../gateway/gatewayCore.ts';
 import { silentLogger } from '../kernel/log.ts';
 import type { IngestInput } from '../gateway/pipeline/ingestPipeline.ts';
 import { encodeEm4100 } from '../gateway/serial/em4100Frame.ts';
-import { createFrameDecoder } from '../gateway/serial/frameDecoder.ts';
+import { createFrameDecoder } from '../gateway/serial/readerProtocols.ts';
 import type { Campus } from '../gateway/simulate/campus.ts';
 import { planSwipes } from '../gateway/simulate/swipePlan.ts';
 import { RosterBloom } from '../gateway/validation/rosterBloom.ts';

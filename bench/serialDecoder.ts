@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { systemClock } from '../kernel/clock.ts';
 import { silentLogger } from '../kernel/log.ts';
 import { encodeEm4100 } from '../gateway/serial/em4100Frame.ts';
-import { createFrameDecoder, type Protocol } from '../gateway/serial/frameDecoder.ts';
+import { createFrameDecoder, protocolNames, type Protocol } from '../gateway/serial/readerProtocols.ts';
 import { encodeLine } from '../gateway/serial/lineFrame.ts';
 import { SerialBadgeReader } from '../gateway/serial/serialBadgeReader.ts';
 import { startPtyPair } from '../test/helpers/ptyPair.ts';
@@ -15,7 +15,7 @@ const frame = (p: Protocol, i: number): Buffer =>
     ? encodeEm4100(i.toString(16).toUpperCase().padStart(10, '0'))
     : encodeLine(String(10_000_000 + i));
 
-for (const protocol of ['em4100', 'line'] as const) {
+for (const protocol of protocolNames) {
   const n = 200_000;
   const stream = Buffer.concat(Array.from({ length: n }, (_, i) => frame(protocol, i)));
   const d = createFrameDecoder(protocol);
@@ -30,7 +30,7 @@ for (const protocol of ['em4100', 'line'] as const) {
   );
 }
 
-for (const protocol of ['em4100', 'line'] as const) {
+for (const protocol of protocolNames) {
   const n = 10_000;
   const pair = await startPtyPair();
   const reader = new SerialBadgeReader(

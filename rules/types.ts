@@ -1,3 +1,5 @@
+import type { Thresholds } from './thresholdTable.ts';
+
 /**
  * Data types of the rule engine. Everything here is plain data: the engine
  * receives it, never fetches it. Times are epoch milliseconds (UTC).
@@ -37,35 +39,8 @@ export interface LectureSession {
   end: number;
 }
 
-/** Every threshold the engine knows. Durations in seconds. */
-export interface Thresholds {
-  /** Arrival up to start + grace is on time. */
-  graceSec: number;
-  /** Arrival after start + grace and up to start + lateSec is late ("late" band end); see absentAfterSec. */
-  lateSec: number;
-  /** Arrival after start + absentAfterSec counts as absent. */
-  absentAfterSec: number;
-  /** Leaving before end - earlyExitSec (and not returning) is an early exit. */
-  earlyExitSec: number;
-  /** Longest break (out and back) still counted as present. */
-  maxBreakSec: number;
-  /** More exits than this within a session is flagged. */
-  maxExits: number;
-  /** Minimum fraction of the session that must be covered by presence to be present. */
-  minPresenceRatio: number;
-  /** Allowance for walking between back-to-back lectures in different halls. */
-  transitSec: number;
-  /** Same identity at the same gate within this window collapses to one event. */
-  debounceSec: number;
-  /** Face recognitions below this confidence are ignored. */
-  faceMinConfidence: number;
-  /** A badge and a face at the same gate within this window are paired. */
-  pairingWindowSec: number;
-  /** Events this long before start / after end still count toward a session. */
-  sessionToleranceSec: number;
-  /** Entry with no exit: 'until_end' counts presence until session end, 'flag' flags for review. */
-  missingExit: 'until_end' | 'flag';
-}
+/** Every threshold the engine knows: derived from the one table in thresholdTable.ts. */
+export type { Thresholds };
 
 export type AttendanceStatus =
   | 'present'

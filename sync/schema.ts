@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { thresholdOverridesSchema } from '../kernel/thresholdSchema.ts';
 
 /**
  * The wire format between gateways and the aggregator, shared by both ends.
@@ -194,25 +195,8 @@ const timetableData = z.array(
     .object({ sessionId: id, courseId: id, hallId: id, start: epochMs, end: epochMs })
     .refine((s) => s.end > s.start, 'end must be after start'),
 );
-const sec = z.number().int().min(0);
-const thresholdsData = z
-  .object({
-    graceSec: sec,
-    lateSec: sec,
-    absentAfterSec: sec,
-    earlyExitSec: sec,
-    maxBreakSec: sec,
-    maxExits: sec,
-    minPresenceRatio: z.number().min(0).max(1),
-    transitSec: sec,
-    debounceSec: sec,
-    faceMinConfidence: z.number().min(0).max(1),
-    pairingWindowSec: sec,
-    sessionToleranceSec: sec,
-    missingExit: z.enum(['until_end', 'flag']),
-  })
-  .partial()
-  .strict();
+/** Any subset of the thresholds (rules/thresholdTable.ts), unknown keys refused. */
+const thresholdsData = thresholdOverridesSchema;
 
 /** Manual decisions made centrally; the gateway keeps them as reviewer decisions the engine never overwrites. */
 const decisionsData = z.array(

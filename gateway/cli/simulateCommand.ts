@@ -5,6 +5,7 @@ import { GatewayCore } from '../gatewayCore.ts';
 import { SiteTime } from '../../kernel/siteTime.ts';
 import { createLogger } from '../../kernel/log.ts';
 import { campusCsv, generateCampus, seedStore, type CampusOptions } from '../simulate/campus.ts';
+import { protocolNames } from '../serial/readerProtocols.ts';
 import { feedSerial } from '../simulate/serialFeeder.ts';
 import { SimulatedHall } from '../simulate/simulatedHall.ts';
 import { planSwipes, type BehaviourOptions } from '../simulate/swipePlan.ts';
@@ -22,7 +23,7 @@ campus:    --students N (200) --halls H (1) --courses C (4) --courses-per-studen
 behaviour: --late-pct P (15) --absent-pct P (5) --early-exit-pct P (5) --break-pct P (5)
            --invalid-pct P (2) --unauthorized-pct P (1) --seed S (1)
 output (one of):
-  --device PATH [--protocol em4100|line] [--baud 9600] [--rate EVENTS_PER_S (20)]
+  --device PATH [--protocol ${protocolNames.join('|')}] [--baud 9600] [--rate EVENTS_PER_S (20)]
         write real reader frames to a serial device (e.g. a socat pty the daemon reads);
         with --db PATH also seed that store with the campus so the daemon knows the cards
   --seed-store     only write the campus (roster, enrolments, timetable) into the store and exit
@@ -46,7 +47,7 @@ output (one of):
       'unauthorized-pct': { type: 'string', default: '1' },
       seed: { type: 'string', default: '1' },
       device: { type: 'string' },
-      protocol: { type: 'string', default: 'em4100' },
+      protocol: { type: 'string', default: protocolNames[0] },
       baud: { type: 'string', default: '9600' },
       rate: { type: 'string' },
       export: { type: 'string' },
@@ -58,7 +59,7 @@ output (one of):
       numberOption(`--${k}`, String(values[k]), { min, max, integer: k !== 'rate' });
     const pct = (k: keyof typeof values): number => percentOption(`--${k}`, String(values[k]));
     const seed = num('seed', Number.MAX_SAFE_INTEGER);
-    const protocol = choiceOption('--protocol', values.protocol, ['em4100', 'line'] as const)!;
+    const protocol = choiceOption('--protocol', values.protocol, protocolNames)!;
     const behaviourPct = {
       latePct: pct('late-pct'),
       absentPct: pct('absent-pct'),

@@ -1,7 +1,15 @@
 import { z } from 'zod';
-import { defaultThresholds as d } from '../../rules/defaultThresholds.ts';
+import {
+  thresholdKeys,
+  thresholdTable,
+  type ThresholdKey,
+  type ThresholdSpec,
+  type ThresholdTable,
+} from '../../rules/thresholdTable.ts';
+import { thresholdFieldSchemas, type ThresholdFieldSchemas } from '../../kernel/thresholdSchema.ts';
 import { isTimeZone } from '../../kernel/siteTime.ts';
 import { doorSchema } from './doors.ts';
+import { protocolNames, readerProtocols } from '../serial/readerProtocols.ts';
 
 /**
  * The one configuration schema of the daemon: types, defaults, validation and
@@ -12,76 +20,27 @@ import { doorSchema } from './doors.ts';
 
 const direction = z.enum(['enter', 'exit', 'unknown']);
 
-export const thresholdsSchema = z.object({
-  graceSec: z.number().int().min(0).default(d.graceSec).describe('Arrival up to start + grace is on time'),
-  lateSec: z.number().int().min(0).default(d.lateSec).describe('End of the "late" band after start'),
-  absentAfterSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.absentAfterSec)
-    .describe('Arrival after start + this counts as absent'),
-  earlyExitSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.earlyExitSec)
-    .describe('Leaving before end - this (and not returning) is an early exit'),
-  maxBreakSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.maxBreakSec)
-    .describe('Longest break still counted as present'),
-  maxExits: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.maxExits)
-    .describe('More exits than this within a session is flagged'),
-  minPresenceRatio: z
-    .number()
-    .min(0)
-    .max(1)
-    .default(d.minPresenceRatio)
-    .describe('Fraction of the session that must be covered'),
-  transitSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.transitSec)
-    .describe('Walking allowance between back-to-back lectures in different halls'),
-  debounceSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.debounceSec)
-    .describe('Same identity at the same gate within this window is one event'),
-  faceMinConfidence: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe(
-      "Face recognitions below this confidence are ignored (default: the camera engine's match threshold, so engine and rules agree)",
-    ),
-  pairingWindowSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.pairingWindowSec)
-    .describe('A badge and a face at the same gate within this window are paired'),
-  sessionToleranceSec: z
-    .number()
-    .int()
-    .min(0)
-    .default(d.sessionToleranceSec)
-    .describe('Events this long before start / after end still count toward a session'),
-  missingExit: z
-    .enum(['until_end', 'flag'])
-    .default(d.missingExit)
-    .describe('Entry with no exit: presence until end, or flag for review'),
-});
+type OptionalInConfig = {
+  [K in ThresholdKey]: ThresholdTable[K] extends { optionalInConfig: true } ? K : never;
+}[ThresholdKey];
+type ConfigThresholdShape = {
+  [K in ThresholdKey]: K extends OptionalInConfig
+    ? z.ZodOptional<ThresholdFieldSchemas[K]>
+    : z.ZodDefault<ThresholdFieldSchemas[K]>;
+};
+
+/** The thresholds section: every field from rules/thresholdTable.ts, with its default and meaning. */
+export const thresholdsSchema = z.object(
+  Object.fromEntries(
+    thresholdKeys.map((k) => {
+      const spec: ThresholdSpec = thresholdTable[k];
+      const field = thresholdFieldSchemas[k] as z.ZodType;
+      const withDefault =
+        'optionalInConfig' in spec && spec.optionalInConfig ? field.optional() : field.default(spec.default);
+      return [k, withDefault.describe(spec.doc)];
+    }),
+  ) as ConfigThresholdShape,
+);
 
 export const readerSchema = z.object({
   id: z.string().min(1).describe('Reader id (appears in logs and health)'),
@@ -90,7 +49,14 @@ export const readerSchema = z.object({
   parity: z.enum(['none', 'even', 'odd']).default('none'),
   dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
   stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
-  protocol: z.enum(['em4100', 'line']).default('em4100').describe('Frame format the reader emits'),
+  protocol: z
+    .enum(protocolNames)
+    .default(protocolNames[0])
+    .describe(
+      `Frame format the reader emits: ${Object.entries(readerProtocols)
+        .map(([name, p]) => `${name}: ${p.doc}`)
+        .join('; ')}`,
+    ),
   gateId: z.string().min(1).describe('Gate this reader stands at'),
   direction: direction.default('enter').describe('Direction of swipes at this reader'),
   debounceMs: z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { thresholdsSchema } from '../config/schema.ts';
+import { thresholdOverridesSchema } from '../../kernel/thresholdSchema.ts';
 import type { LocalStore } from '../store/localStore.ts';
 import { checkColumns, DuplicateKeys } from './importColumns.ts';
 import { readRows, type SourceRow } from './readRows.ts';
@@ -55,18 +55,6 @@ export const timetableRow = z
     coursename: z.coerce.string().optional(),
   })
   .refine((r) => r.end > r.start, { message: 'end must be after start', path: ['end'] });
-/** Per-course threshold overrides: any threshold, no defaults filled in, no unknown keys. */
-export const thresholdOverridesSchema = z
-  .object(
-    Object.fromEntries(
-      Object.entries(thresholdsSchema.shape).map(([k, v]) => [k, v.unwrap().optional()]),
-    ) as {
-      [K in keyof typeof thresholdsSchema.shape]: z.ZodOptional<
-        ReturnType<(typeof thresholdsSchema.shape)[K]['unwrap']>
-      >;
-    },
-  )
-  .strict();
 
 export const courseRow = z.object({
   courseid: id,

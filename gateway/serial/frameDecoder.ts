@@ -1,7 +1,4 @@
 import type { BadFrameReason } from './badgeReader.ts';
-import { Em4100Decoder } from './em4100Decoder.ts';
-import { LineDecoder } from './lineDecoder.ts';
-import type { LineLimits } from './lineFrame.ts';
 
 /** What a decoder makes of the bytes it was given. */
 export type DecodeResult =
@@ -25,15 +22,4 @@ export interface FrameDecoder {
   push(chunk: Uint8Array): DecodeResult[];
   /** Ends the stream (device closed): a pending partial frame is reported. */
   flush(): DecodeResult[];
-}
-
-export type Protocol = 'em4100' | 'line';
-
-export function createFrameDecoder(protocol: Protocol, lineLimits?: LineLimits): FrameDecoder {
-  switch (protocol) {
-    case 'em4100':
-      return new Em4100Decoder();
-    case 'line':
-      return new LineDecoder(lineLimits);
-  }
 }

@@ -11,7 +11,8 @@ import type {
   ReaderState,
 } from './badgeReader.ts';
 import { SwipeDebouncer } from './debounce.ts';
-import { createFrameDecoder, type DecodeResult, type FrameDecoder, type Protocol } from './frameDecoder.ts';
+import type { DecodeResult, FrameDecoder } from './frameDecoder.ts';
+import { createFrameDecoder, type Protocol } from './readerProtocols.ts';
 import { hangupAwareBinding } from './hangupAwareBinding.ts';
 import { DEFAULT_LINE_LIMITS, type LineLimits } from './lineFrame.ts';
 import { DEFAULT_RECONNECT, backoffDelay, type BackoffOptions } from '../../kernel/reconnectBackoff.ts';

@@ -1,13 +1,12 @@
 import { SerialPort } from 'serialport';
 import { HallgateError } from '../../kernel/errors.ts';
-import { encodeEm4100 } from '../serial/em4100Frame.ts';
-import { encodeLine } from '../serial/lineFrame.ts';
+import { readerProtocols, type Protocol } from '../serial/readerProtocols.ts';
 import type { PlannedSwipe } from './swipePlan.ts';
 
 export interface SerialFeederOptions {
   path: string;
   baudRate: number;
-  protocol: 'em4100' | 'line';
+  protocol: Protocol;
   /** Swipes per second (0: as fast as the line takes them). */
   rate: number;
   /** Called after each frame is written. */
@@ -16,8 +15,8 @@ export interface SerialFeederOptions {
 }
 
 /** Encodes one swipe as the reader would put it on the wire. */
-export function frameOf(uid: string, protocol: 'em4100' | 'line'): Buffer {
-  return protocol === 'em4100' ? encodeEm4100(uid.padStart(10, '0').slice(-10)) : encodeLine(uid);
+export function frameOf(uid: string, protocol: Protocol): Buffer {
+  return readerProtocols[protocol].encode(uid);
 }
 
 /**

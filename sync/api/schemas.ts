@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { thresholdOverridesSchema } from '../../gateway/importer/importData.ts';
+import { thresholdOverridesSchema } from '../../kernel/thresholdSchema.ts';
 
 /** Response and body schemas of the API's resources (OpenAPI components come from these). */
 

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { BadFrameReason } from '../../gateway/serial/badgeReader.ts';
 import { BAD_SAMPLE_MAX } from '../../gateway/serial/badRun.ts';
 import { encodeEm4100 } from '../../gateway/serial/em4100Frame.ts';
-import { createFrameDecoder, type DecodeResult, type Protocol } from '../../gateway/serial/frameDecoder.ts';
+import type { DecodeResult } from '../../gateway/serial/frameDecoder.ts';
+import { createFrameDecoder, type Protocol } from '../../gateway/serial/readerProtocols.ts';
 import { encodeLine, type LineLimits } from '../../gateway/serial/lineFrame.ts';
 
 /** What a case expects: a uid for a good frame, `!reason` for a rejected run. */

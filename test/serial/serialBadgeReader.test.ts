@@ -11,6 +11,7 @@ import { encodeEm4100 } from '../../gateway/serial/em4100Frame.ts';
 import { encodeLine } from '../../gateway/serial/lineFrame.ts';
 import type { BadFrameReason } from '../../gateway/serial/badgeReader.ts';
 import type { SerialBadgeReaderOptions } from '../../gateway/serial/serialBadgeReader.ts';
+import type { Protocol } from '../../gateway/serial/readerProtocols.ts';
 import { ptyPairPaths, startPtyPair, type PtyPair } from '../helpers/ptyPair.ts';
 import { FarEnd, readerOptions, recordedReader, seededRandom, waitUntil } from './readerHarness.ts';
 
@@ -37,7 +38,7 @@ async function rig(
 }
 
 const emUid = (i: number): string => i.toString(16).toUpperCase().padStart(10, '0');
-const frame = (protocol: 'em4100' | 'line', uid: string): Buffer =>
+const frame = (protocol: Protocol, uid: string): Buffer =>
   protocol === 'em4100' ? encodeEm4100(uid) : encodeLine(uid);
 /** Written last in each case: once it is read, everything before it has been decoded. */
 const SENTINEL = { em4100: 'FFFFFFFF00', line: '99999999' } as const;
@@ -92,7 +93,7 @@ function splitWithPauses(bytes: Buffer, pieces: number): Step[] {
 
 interface StreamCase {
   name: string;
-  protocol: 'em4100' | 'line';
+  protocol: Protocol;
   steps: Step[];
   want: string[];
   /** Exact bad-frame counts expected (reasons not listed: 0); omit when noise makes them arbitrary. */
