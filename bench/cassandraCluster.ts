@@ -16,6 +16,7 @@ import {
   type CassandraStoreOptions,
 } from '../sync/aggregator/cassandraCentralStore.ts';
 import { Outbox } from '../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../gateway/store/outboxQueue.ts';
 import { Uplink } from '../sync/uplink.ts';
 import { Mosquitto } from '../test/helpers/mosquitto.ts';
 import { Child } from '../test/sync/fixtures/child.ts';
@@ -123,7 +124,11 @@ async function startGateways(dir: string, url: string, stops: Stops): Promise<()
     return db;
   });
   for (const [g, db] of dbs.entries()) {
-    const outbox = new Outbox(db, { maxRows: 10_000_000, minDiskFreeBytes: 0 }, { log, clock: systemClock });
+    const outbox = new Outbox(
+      new SqliteOutboxQueue(db),
+      { maxRows: 10_000_000, minDiskFreeBytes: 0 },
+      { log, clock: systemClock },
+    );
     const uplink = new Uplink(
       {
         url,

@@ -14,6 +14,7 @@ import { Aggregator } from '../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../sync/aggregator/sqliteCentralStore.ts';
 import { EmbeddedBroker } from '../sync/embeddedBroker.ts';
 import { Outbox } from '../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../gateway/store/outboxQueue.ts';
 import { gatewayTopic } from '../sync/topics.ts';
 import { Uplink } from '../sync/uplink.ts';
 import { Mosquitto } from '../test/helpers/mosquitto.ts';
@@ -81,7 +82,11 @@ async function drain(): Promise<void> {
     { url: broker.url, group: 'bench', reconnectMinMs: 100, reconnectMaxMs: 200 },
     { store, log, clock },
   );
-  const outbox = new Outbox(db, { maxRows: 10_000_000, minDiskFreeBytes: 0 }, { log, clock });
+  const outbox = new Outbox(
+    new SqliteOutboxQueue(db),
+    { maxRows: 10_000_000, minDiskFreeBytes: 0 },
+    { log, clock },
+  );
   const uplink = new Uplink(
     {
       url: broker.url,

@@ -39,14 +39,13 @@ export class GatewayCore {
     }).store;
     if (this.store.rederived)
       log.warn({ module: 'store', ...this.store.rederived }, 'store days moved to the site time zone');
-    this.store.db.pragma(`cache_size = -${cfg.store.cacheMb * 1024}`);
+    this.store.maintenance.setCacheMb(cfg.store.cacheMb);
     if (cfg.store.path !== ':memory:') {
       // Checkpoints (and their fsyncs) move to a worker thread, which also lets the WAL start over in a
       // gap between two transactions; the main connection copies a tail only when a round found no gap
       // for long (see checkpointRounds.ts), and keeps a far-off safety net (about 400 MB of WAL, should
       // the worker die). A WAL file grown past 256 MiB by a burst is cut back when the WAL starts over.
-      this.store.db.pragma('wal_autocheckpoint = 100000');
-      this.store.db.pragma(`journal_size_limit = ${256 * 1024 * 1024}`);
+      this.store.maintenance.deferCheckpoints(100000, 256 * 1024 * 1024);
       const checkpointer = new BackgroundCheckpointer(
         cfg.store.path,
         log.child({ module: 'checkpoint' }),
@@ -55,7 +54,7 @@ export class GatewayCore {
       );
       // The tail is copied wholly (so the WAL can start over) only while the classifier thread holds no snapshot.
       this.store.onCommitted(() => {
-        if (this.pipeline.jobsOnThread() === 0) checkpointer.finishRound(this.store.db);
+        if (this.pipeline.jobsOnThread() === 0) this.store.maintenance.finishCheckpointRound(checkpointer);
       });
       this.checkpointer = checkpointer;
     }

@@ -35,12 +35,9 @@ export function diskFreeMb(path: string): number | null {
 }
 
 export function outboxHealth(store: LocalStore, now: number): { depth: number; oldestAgeSec: number | null } {
-  const row = store.db.prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox').get() as {
-    n: number;
-    oldest: number | null;
-  };
+  const row = store.outboxQueue.summary();
   return {
-    depth: row.n,
+    depth: row.depth,
     oldestAgeSec: row.oldest === null ? null : Math.max(0, Math.round((now - row.oldest) / 1000)),
   };
 }

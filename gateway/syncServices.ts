@@ -82,7 +82,7 @@ export function syncServices(
     ...brokerAuthFromConfig(cfg.mqtt),
   };
   const outbox = new Outbox(
-    core.store.db,
+    core.store.outboxQueue,
     { maxRows: cfg.mqtt.maxOutboxRows, minDiskFreeBytes: cfg.mqtt.minDiskFreeMb * 1024 * 1024 },
     { log, clock },
   );

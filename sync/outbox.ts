@@ -1,9 +1,8 @@
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../kernel/clock.ts';
 import type { Logger } from '../kernel/log.ts';
-import { isRecordRef, RecordRefResolver } from './recordRef.ts';
+import { isRecordRef } from './recordRef.ts';
 import { OUTBOX_KINDS } from './schema.ts';
 
 /** One queued row, payload still as the JSON text the store wrote. */
@@ -36,6 +35,24 @@ export interface OutboxStats {
   diskLow: boolean;
 }
 
+/**
+ * The queue the outbox reads (the gateway's store implements it:
+ * gateway/store/outboxQueue.ts). Rows come oldest first.
+ */
+export interface OutboxQueue {
+  readAfter(afterSeq: number, limit: number): OutboxRow[];
+  /** Deletes the rows; returns how many existed. */
+  remove(seqs: readonly number[]): number;
+  /** Moves the rows to dead letters (source 'sync') with the reason, in one transaction. */
+  moveToDeadLetters(seqs: readonly number[], reason: string, at: number): number;
+  depth(): number;
+  oldestCreatedAt(): number | null;
+  /** The file the queue lives in (null: memory), for the free space on its filesystem. */
+  file(): string | null;
+  /** A referenced record's payload JSON as it stands now; null when it is not stored. */
+  recordPayload(studentId: string, sessionId: string): string | null;
+}
+
 const KNOWN_KINDS = new Set<string>(OUTBOX_KINDS);
 
 /**
@@ -48,42 +65,16 @@ const KNOWN_KINDS = new Set<string>(OUTBOX_KINDS);
  */
 export class Outbox {
   private readonly log: Logger;
-  private stmts: {
-    after: Statement<[number, number]>;
-    del: Statement<[string]>;
-    copyDead: Statement<[{ reason: string; at: number; list: string }]>;
-    depth: Statement<[]>;
-    oldest: Statement<[]>;
-  } | null = null;
   private readonly clock: Clock;
-  private readonly records: RecordRefResolver;
   private lastReported = { queueLimitExceeded: false, diskLow: false };
 
   constructor(
-    private readonly db: Database,
+    private readonly queue: OutboxQueue,
     private readonly limits: OutboxLimits,
     deps: { log: Logger; clock: Clock },
   ) {
     this.log = deps.log.child({ module: 'outbox' });
     this.clock = deps.clock;
-    this.records = new RecordRefResolver(db);
-  }
-
-  private get s() {
-    this.stmts ??= {
-      after: this.db.prepare<[number, number]>(
-        'SELECT seq, kind, payload, created_at AS createdAt FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
-      ),
-      del: this.db.prepare<[string]>('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))'),
-      copyDead: this.db.prepare<[{ reason: string; at: number; list: string }]>(
-        `INSERT INTO dead_letters (source, reason, payload, at)
-         SELECT 'sync', @reason, json_object('seq', seq, 'kind', kind, 'payload', payload, 'createdAt', created_at), @at
-         FROM outbox WHERE seq IN (SELECT value FROM json_each(@list))`,
-      ),
-      depth: this.db.prepare<[]>('SELECT count(*) AS n FROM outbox'),
-      oldest: this.db.prepare<[]>('SELECT created_at AS createdAt FROM outbox ORDER BY seq LIMIT 1'),
-    };
-    return this.stmts;
   }
 
   /**
@@ -92,7 +83,7 @@ export class Outbox {
    * Unsendable rows are dead-lettered on the way and skipped.
    */
   readAfter(afterSeq: number, limit: number, maxBytes: number): OutboxRead {
-    const raw = this.s.after.all(afterSeq, limit) as OutboxRow[];
+    const raw = this.queue.readAfter(afterSeq, limit);
     const rows: OutboxRow[] = [];
     const bad: { seq: number; reason: string }[] = [];
     let bytes = 0;
@@ -104,7 +95,7 @@ export class Outbox {
         continue;
       }
       if (r.kind === 'record' && isRecordRef(checked)) {
-        const payload = this.records.resolve(checked.studentId, checked.sessionId);
+        const payload = this.queue.recordPayload(checked.studentId, checked.sessionId);
         if (payload === null) {
           bad.push({ seq: r.seq, reason: 'referenced record is not stored' });
           continue;
@@ -126,25 +117,21 @@ export class Outbox {
   /** Deletes the rows an end-to-end ack names; returns how many existed. */
   acknowledge(seqs: readonly number[]): number {
     if (seqs.length === 0) return 0;
-    return this.s.del.run(JSON.stringify(seqs)).changes;
+    return this.queue.remove(seqs);
   }
 
   /** Moves rows to `dead_letters` (source 'sync') with the reason, in one transaction. */
   deadLetter(seqs: readonly number[], reason: string): number {
     if (seqs.length === 0) return 0;
-    const list = JSON.stringify(seqs);
-    const moved = this.db.transaction(() => {
-      this.s.copyDead.run({ reason, at: this.clock.now(), list });
-      return this.s.del.run(list).changes;
-    })();
+    const moved = this.queue.moveToDeadLetters(seqs, reason, this.clock.now());
     if (moved > 0) this.log.error({ seqs: seqs.length, reason }, 'outbox rows dead-lettered');
     return moved;
   }
 
   /** Depth, oldest age, disk free and the limit flags; logs when a limit is crossed either way. */
   stats(): OutboxStats {
-    const depth = (this.s.depth.get() as { n: number }).n;
-    const oldest = (this.s.oldest.get() as { createdAt: number } | undefined)?.createdAt ?? null;
+    const depth = this.queue.depth();
+    const oldest = this.queue.oldestCreatedAt();
     const diskFreeBytes = this.diskFree();
     const queueLimitExceeded = depth > this.limits.maxRows;
     const diskLow = diskFreeBytes !== null && diskFreeBytes < this.limits.minDiskFreeBytes;
@@ -173,9 +160,10 @@ export class Outbox {
   }
 
   private diskFree(): number | null {
-    if (this.db.memory || this.db.name === '') return null;
+    const file = this.queue.file();
+    if (file === null) return null;
     try {
-      const st = statfsSync(dirname(this.db.name));
+      const st = statfsSync(dirname(file));
       return st.bavail * st.bsize;
     } catch (err) {
       this.log.warn({ err }, 'cannot read disk free space');

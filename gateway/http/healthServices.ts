@@ -19,12 +19,11 @@ export function healthServices(
 ): Service[] {
   if (!cfg.health.enabled) return [];
   const ready = (): ReturnType<typeof readiness> =>
-    readiness(health(), { storeOpen: core.store.db.open, minDiskFreeMb: cfg.mqtt.minDiskFreeMb });
-  const deadLetters = core.store.db.prepare<[], number>('SELECT COUNT(*) FROM dead_letters').pluck();
+    readiness(health(), { storeOpen: core.store.maintenance.isOpen, minDiskFreeMb: cfg.mqtt.minDiskFreeMb });
   metrics.setSources({
     health,
     ready: () => ready().ready,
-    deadLetters: () => (core.store.db.open ? deadLetters.get()! : 0),
+    deadLetters: () => core.store.deadLetters.deadLetterCount(),
   });
   return [
     new HealthServer(

@@ -2,7 +2,6 @@
 // the store while the main thread goes on ingesting. It never writes; the main
 // thread applies what it decided (see ClassifierThread).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { startCheckpointRounds } from '../store/checkpointRounds.ts';
 import { LocalStore } from '../store/localStore.ts';
 import type { ClassifyJob, ClassifyReply, ClassifierWorkerData } from './classifierThread.ts';
 import { decideStudentDay } from './decideStudentDay.ts';
@@ -11,11 +10,11 @@ const data = workerData as ClassifierWorkerData;
 const port: MessagePort = data.port;
 const done = new Int32Array(data.done);
 const store = LocalStore.open(data.path, Date.now(), { synchronous: data.synchronous });
-store.db.pragma(`cache_size = -${data.cacheMb * 1024}`);
+store.maintenance.setCacheMb(data.cacheMb);
 let epoch = -1;
 // Checkpoint rounds run on the same connection, between jobs.
 const stopCheckpoints = data.checkpoints
-  ? startCheckpointRounds(store.db, data.checkpoints, (r) => parentPort?.postMessage(r))
+  ? store.maintenance.startCheckpointRounds(data.checkpoints, (r) => parentPort?.postMessage(r))
   : undefined;
 
 port.on('message', (job: ClassifyJob | 'stop') => {
@@ -33,10 +32,10 @@ port.on('message', (job: ClassifyJob | 'stop') => {
     }
     const ctx = { store, thresholds: job.thresholds, faceFusion: job.faceFusion };
     // One read transaction: every student of the job is decided from the same snapshot.
-    const decided = store.db.transaction(() =>
+    const decisions = store.maintenance.readSnapshot(() =>
       job.keys.map(([studentId, day, now]) => decideStudentDay(ctx, studentId, day, now)),
     );
-    reply = { id: job.id, decisions: decided.deferred() };
+    reply = { id: job.id, decisions };
   } catch (err) {
     reply = { id: job.id, error: String((err as Error).stack ?? err) };
   }

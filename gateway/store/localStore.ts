@@ -22,6 +22,8 @@ import type { RecordDecision } from './recordFingerprint.ts';
 import { AttemptsTable } from './attemptsTable.ts';
 import { SketchTable } from './sketchTable.ts';
 import { DeadLetterTable, type DeadLetterRow } from './deadLetterTable.ts';
+import { SqliteOutboxQueue } from './outboxQueue.ts';
+import { StoreMaintenance } from './storeMaintenance.ts';
 
 export type { StoreSynchronous } from './storeConnection.ts';
 export type { StudentRow, CourseRow } from './rosterTable.ts';
@@ -64,6 +66,10 @@ export class LocalStore {
   readonly attempts: AttemptsTable;
   readonly sketches: SketchTable;
   readonly deadLetters: DeadLetterTable;
+  /** The outbox as the uplink's queue. */
+  readonly outboxQueue: SqliteOutboxQueue;
+  /** Page cache, checkpoints, backups, retention. */
+  readonly maintenance: StoreMaintenance;
 
   private constructor(
     db: Database.Database,
@@ -82,6 +88,8 @@ export class LocalStore {
     this.attempts = new AttemptsTable(this.conn, site);
     this.sketches = new SketchTable(this.conn);
     this.deadLetters = new DeadLetterTable(this.conn);
+    this.outboxQueue = new SqliteOutboxQueue(db);
+    this.maintenance = new StoreMaintenance(this.conn);
   }
 
   /**

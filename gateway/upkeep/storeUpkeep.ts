@@ -5,6 +5,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import type { Config } from '../config/schema.ts';
 import type { Service } from '../daemon.ts';
 import type { LocalStore } from '../store/localStore.ts';
+import type { RetentionTarget } from '../store/storeMaintenance.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -94,7 +95,7 @@ export class StoreUpkeep implements Service {
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
     const file = join(this.backupDir, `hallgate-${stamp}.db`);
-    await this.deps.store.db.backup(file);
+    await this.deps.store.maintenance.backup(file);
     chmodSync(file, 0o600);
     return file;
   }
@@ -113,42 +114,20 @@ export class StoreUpkeep implements Service {
   private async purge(now: number): Promise<UpkeepReport['deleted']> {
     const r = this.cfg.retention;
     return {
-      events: await this.deleteBatched(
-        "SELECT seq FROM events WHERE source = 'rfid' AND ts < ? ORDER BY seq LIMIT ?",
-        'DELETE FROM events WHERE seq = ?',
-        now - r.eventsDays * DAY_MS,
-      ),
-      faceEvents: await this.deleteBatched(
-        "SELECT seq FROM events WHERE source = 'face' AND ts < ? ORDER BY seq LIMIT ?",
-        'DELETE FROM events WHERE seq = ?',
-        now - r.faceEventsDays * DAY_MS,
-      ),
-      invalidAttempts: await this.deleteBatched(
-        'SELECT event_id FROM invalid_attempts WHERE ts < ? LIMIT ?',
-        'DELETE FROM invalid_attempts WHERE event_id = ?',
-        now - r.invalidAttemptsDays * DAY_MS,
-      ),
-      deadLetters: await this.deleteBatched(
-        'SELECT id FROM dead_letters WHERE at < ? ORDER BY id LIMIT ?',
-        'DELETE FROM dead_letters WHERE id = ?',
-        now - r.deadLettersDays * DAY_MS,
-      ),
+      events: await this.deleteBatched('rfidEvents', now - r.eventsDays * DAY_MS),
+      faceEvents: await this.deleteBatched('faceEvents', now - r.faceEventsDays * DAY_MS),
+      invalidAttempts: await this.deleteBatched('invalidAttempts', now - r.invalidAttemptsDays * DAY_MS),
+      deadLetters: await this.deleteBatched('deadLetters', now - r.deadLettersDays * DAY_MS),
     };
   }
 
-  /** Deletes the rows `select` finds before `cutoff`, BATCH per transaction, yielding between them. */
-  private async deleteBatched(select: string, del: string, cutoff: number): Promise<number> {
-    const { store } = this.deps;
-    const find = store.db.prepare<[number, number], unknown>(select).pluck();
-    const remove = store.db.prepare<[unknown]>(del);
+  /** Deletes the rows of `target` before `cutoff`, BATCH per transaction, yielding between them. */
+  private async deleteBatched(target: RetentionTarget, cutoff: number): Promise<number> {
+    const { maintenance } = this.deps.store;
     let total = 0;
     for (;;) {
-      if (!store.db.open) return total;
-      const n = store.tx(() => {
-        const keys = find.all(cutoff, BATCH);
-        for (const k of keys) remove.run(k);
-        return keys.length;
-      });
+      if (!maintenance.isOpen) return total;
+      const n = maintenance.deleteOlderThan(target, cutoff, BATCH);
       total += n;
       if (n < BATCH) return total;
       await new Promise((r) => setImmediate(r));

@@ -209,7 +209,7 @@ describe('the MQTT heartbeat reports a recovered store', () => {
     const dir = tempDir();
     const store = LocalStore.open(join(dir, 'hb.db'), 0);
     const outbox = new Outbox(
-      store.db,
+      store.outboxQueue,
       { maxRows: 100, minDiskFreeBytes: 0 },
       { log: silent, clock: systemClock },
     );

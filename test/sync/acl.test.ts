@@ -9,6 +9,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { gatewayTopic } from '../../sync/topics.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
@@ -53,7 +54,7 @@ describe('per-gateway topic namespace (the example ACL on real mosquitto)', () =
     const db = openGatewayDb(join(dir, 'gw-1.db'));
     queue(db, events(200, 'legit'));
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

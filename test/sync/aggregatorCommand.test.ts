@@ -8,6 +8,7 @@ import { systemClock } from '../../kernel/clock.ts';
 import { silentLogger } from '../../kernel/log.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { startBroker, type TestBroker } from './fixtures/brokers.ts';
 import { events, openGatewayDb, outboxDepth, queue } from './fixtures/gatewayDb.ts';
@@ -54,7 +55,7 @@ describe('hallgate aggregator --config FILE', () => {
       const db = openGatewayDb(join(dir, 'gw.db'));
       queue(db, events(300, 'cmd'));
       const outbox = new Outbox(
-        db,
+        new SqliteOutboxQueue(db),
         { maxRows: 1e6, minDiskFreeBytes: 0 },
         { log: silentLogger(), clock: systemClock },
       );

@@ -9,6 +9,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import type { CassandraCentralStore } from '../../sync/aggregator/cassandraCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { Uplink, type UplinkOptions } from '../../sync/uplink.ts';
 import {
   cassandraSkip,
@@ -58,7 +59,7 @@ describe(
 
     const inProcessGateway = async (gatewayId: string, db: Database, over: Partial<UplinkOptions> = {}) => {
       const outbox = new Outbox(
-        db,
+        new SqliteOutboxQueue(db),
         { maxRows: 1_000_000, minDiskFreeBytes: 0 },
         { log: silentLogger(), clock: systemClock },
       );

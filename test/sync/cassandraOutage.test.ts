@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import { systemClock } from '../../kernel/clock.ts';
 import { silentLogger } from '../../kernel/log.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import {
   cassandraSkip,
@@ -72,7 +73,7 @@ describe('Cassandra down under the aggregator', { skip: cassandraSkip() }, () =>
     const db = openGatewayDb(join(tempDir('hallgate-cassandra-outage-'), 'gw.db'));
     cleanups.push(() => db.close());
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1_000_000, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

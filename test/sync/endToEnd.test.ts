@@ -10,6 +10,7 @@ import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { decodeRegisters, estimateCount } from '../../sync/hllRegisters.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { Uplink, type UplinkOptions } from '../../sync/uplink.ts';
 import { BROKER_KINDS, startBroker, type TestBroker } from './fixtures/brokers.ts';
 import { events, invalid, openGatewayDb, outboxDepth, queue, record } from './fixtures/gatewayDb.ts';
@@ -30,7 +31,7 @@ for (const kind of BROKER_KINDS) {
     const gateway = (gatewayId: string, over: Partial<UplinkOptions> = {}) => {
       const db = openGatewayDb(join(dir, `${gatewayId}.db`));
       const outbox = new Outbox(
-        db,
+        new SqliteOutboxQueue(db),
         { maxRows: 1_000_000, minDiskFreeBytes: 0 },
         { log: silentLogger(), clock: systemClock },
       );

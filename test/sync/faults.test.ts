@@ -10,6 +10,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { gatewayTopic } from '../../sync/topics.ts';
 import { Uplink, type UplinkOptions } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
@@ -41,7 +42,7 @@ describe('sync fault tolerance (real mosquitto)', () => {
 
   const inProcessGateway = async (gatewayId: string, db: Database, over: Partial<UplinkOptions> = {}) => {
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1_000_000, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

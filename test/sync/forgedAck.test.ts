@@ -9,6 +9,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { gatewayTopic } from '../../sync/topics.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
@@ -36,7 +37,7 @@ describe('only a real ack removes rows (open mosquitto, no ACL)', () => {
     queue(db, events(479, 'f'));
     const before = db.prepare('SELECT seq FROM outbox ORDER BY seq').all() as { seq: number }[];
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

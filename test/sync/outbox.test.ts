@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { ManualClock } from '../../kernel/clock.ts';
 import { silentLogger } from '../../kernel/log.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { events, openGatewayDb, outboxDepth, queue } from './fixtures/gatewayDb.ts';
 
 describe('outbox', () => {
@@ -14,7 +15,7 @@ describe('outbox', () => {
   let db: Database;
   const clock = new ManualClock(1_000_000);
   const build = (maxRows = 1000, minDiskFreeBytes = 0) =>
-    new Outbox(db, { maxRows, minDiskFreeBytes }, { log: silentLogger(), clock });
+    new Outbox(new SqliteOutboxQueue(db), { maxRows, minDiskFreeBytes }, { log: silentLogger(), clock });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hallgate-outbox-'));

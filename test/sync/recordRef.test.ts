@@ -34,7 +34,7 @@ function setup(): { store: LocalStore; outbox: Outbox } {
   const store = LocalStore.open(join(dir, `r${n++}.db`), 0);
   store.upsertSession({ sessionId: 'L1', courseId: 'C1', hallId: 'H1', start: T0, end: T0 + 90 * 60_000 });
   const outbox = new Outbox(
-    store.db,
+    store.outboxQueue,
     { maxRows: 1000, minDiskFreeBytes: 0 },
     { log: silentLogger(), clock: new ManualClock(T0) },
   );

@@ -9,6 +9,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { invalidByHour } from '../../sync/reports/invalidAttempts.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
@@ -45,7 +46,7 @@ describe('items are bound to their sender and checked for plausible times', () =
   const gateway = async (gatewayId: string) => {
     const db = openGatewayDb(join(dir, `${gatewayId}.db`));
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

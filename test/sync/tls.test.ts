@@ -9,6 +9,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
 import { events, openGatewayDb, outboxDepth, queue } from './fixtures/gatewayDb.ts';
@@ -71,7 +72,7 @@ describe('TLS with client certificates (real mosquitto)', () => {
     const db = openGatewayDb(join(dir, 'gw.db'));
     queue(db, events(120, 'tls'));
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

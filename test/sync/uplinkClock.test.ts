@@ -10,6 +10,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { gatewayTopic } from '../../sync/topics.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
@@ -45,7 +46,11 @@ describe('uplink resends on a monotonic clock (real mosquitto, no aggregator)', 
     const db = openGatewayDb(join(dir, 'gw.db'));
     queue(db, events(10, 'j'));
     const clock = new TestClock();
-    const outbox = new Outbox(db, { maxRows: 1e6, minDiskFreeBytes: 0 }, { log: silentLogger(), clock });
+    const outbox = new Outbox(
+      new SqliteOutboxQueue(db),
+      { maxRows: 1e6, minDiskFreeBytes: 0 },
+      { log: silentLogger(), clock },
+    );
     const uplink = new Uplink(
       {
         url: broker.url,
@@ -96,7 +101,7 @@ describe('uplink resends on a monotonic clock (real mosquitto, no aggregator)', 
     const db = openGatewayDb(join(dir, 'gw-s.db'));
     const sanity = new ClockSanity(systemClock, 120_000, silentLogger());
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );
