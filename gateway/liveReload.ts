@@ -11,6 +11,7 @@ interface UnknownSwipeRow {
   hall_id: string;
   direction: Direction;
   ts: number;
+  day: string;
 }
 
 /**
@@ -21,7 +22,8 @@ interface UnknownSwipeRow {
  * rebuilt from the roster and the timetable and course-override caches are
  * dropped (GatewayCore.refreshRosterIfChanged); when the roster changed, the
  * day's unknown-badge invalid attempts of cards that are now known are
- * ingested again as swipes, in the transaction that removes them.
+ * ingested again as swipes, in the transaction that removes them and queues
+ * a `superseded` item, so the centre drops its copy of the invalid attempt.
  */
 export class LiveReload implements Service {
   readonly name = 'live-reload';
@@ -74,7 +76,7 @@ export class LiveReload implements Service {
     const store = core.store;
     const rows = store.db
       .prepare<[string], UnknownSwipeRow>(
-        `SELECT i.event_id, i.raw_id, i.gate_id, i.hall_id, e.direction, i.ts
+        `SELECT i.event_id, i.raw_id, i.gate_id, i.hall_id, e.direction, i.ts, i.day
          FROM invalid_attempts i JOIN events e ON e.event_id = i.event_id
          WHERE i.day = ? AND i.reason = 'unknown_badge' ORDER BY i.ts`,
       )
@@ -84,6 +86,11 @@ export class LiveReload implements Service {
     this.deps.ingestPending?.();
     const forgetInvalid = store.db.prepare<[string]>('DELETE FROM invalid_attempts WHERE event_id = ?');
     const forgetEvent = store.db.prepare<[string]>('DELETE FROM events WHERE event_id = ?');
+    // The centre drops its copy of the invalid attempt (and the unattributed event) before the event is sent again.
+    const tellCentre = store.db.prepare<[string, number]>(
+      "INSERT INTO outbox (kind, payload, created_at) VALUES ('superseded', ?, ?)",
+    );
+    const now = clock.now();
     const results = core.pipeline.ingestMany(
       rows.map((r) => ({
         kind: 'swipe' as const,
@@ -95,6 +102,8 @@ export class LiveReload implements Service {
         for (const r of rows) {
           forgetInvalid.run(r.event_id);
           forgetEvent.run(r.event_id);
+          const x = { eventId: r.event_id, day: r.day, ts: r.ts, gateId: r.gate_id, hallId: r.hall_id };
+          tellCentre.run(JSON.stringify(x), now);
         }
       },
     );

@@ -82,12 +82,20 @@ export const hllPayloadSchema = z.object({
   registers: z.string().min(1).max(200_000),
 });
 
+/**
+ * An event the gateway decided again (issue 16: an unknown badge whose card was
+ * enrolled later): the centre drops its invalid attempt and its unattributed
+ * event of that id, so the event sent again after it is stored with its student.
+ */
+export const supersededPayloadSchema = z.object({ eventId: id, day, ts: epochMs, gateId: id, hallId: id });
+
 export type EventPayload = z.infer<typeof eventPayloadSchema>;
 export type RecordPayload = z.infer<typeof recordPayloadSchema>;
 export type InvalidPayload = z.infer<typeof invalidPayloadSchema>;
 export type HllPayload = z.infer<typeof hllPayloadSchema>;
+export type SupersededPayload = z.infer<typeof supersededPayloadSchema>;
 
-export const OUTBOX_KINDS = ['event', 'record', 'invalid', 'hll'] as const;
+export const OUTBOX_KINDS = ['event', 'record', 'invalid', 'hll', 'superseded'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 const seq = z.number().int().positive();
@@ -96,6 +104,7 @@ export const batchItemSchema = z.discriminatedUnion('kind', [
   z.object({ seq, kind: z.literal('record'), createdAt: epochMs, payload: recordPayloadSchema }),
   z.object({ seq, kind: z.literal('invalid'), createdAt: epochMs, payload: invalidPayloadSchema }),
   z.object({ seq, kind: z.literal('hll'), createdAt: epochMs, payload: hllPayloadSchema }),
+  z.object({ seq, kind: z.literal('superseded'), createdAt: epochMs, payload: supersededPayloadSchema }),
 ]);
 export type BatchItem = z.infer<typeof batchItemSchema>;
 

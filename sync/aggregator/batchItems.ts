@@ -71,6 +71,9 @@ function sortItem(out: SortedBatch, raw: unknown, seq: number | null, now: numbe
     case 'invalid':
       b.invalid.push(item.payload);
       return null;
+    case 'superseded':
+      (b.superseded ??= []).push(item.payload);
+      return null;
     case 'hll':
       try {
         const registers = decodeRegisters(item.payload.registers);

@@ -257,6 +257,24 @@ export class CassandraCentralStore implements CentralStore {
         [r.studentId, day, r.sessionId, ...rest, stamp],
       ]);
     }
+    for (const x of b.superseded ?? []) {
+      // The invalid attempt and the unattributed event (filed under its hall) of an event decided again.
+      const day = types.LocalDate.fromString(x.day);
+      const ts = new Date(x.ts);
+      const sender = [x.eventId, b.site, b.gatewayId];
+      writes.push([
+        `DELETE FROM ${ks}.invalid_by_gate_day WHERE gate_id = ? AND day = ? AND ts = ? AND event_id = ? AND site = ? AND gateway_id = ?`,
+        [x.gateId, day, ts, ...sender],
+      ]);
+      writes.push([
+        `DELETE FROM ${ks}.invalid_by_day WHERE day = ? AND ts = ? AND event_id = ? AND site = ? AND gateway_id = ?`,
+        [day, ts, ...sender],
+      ]);
+      writes.push([
+        `DELETE FROM ${ks}.events_by_lecture_day WHERE lecture_id = ? AND day = ? AND ts = ? AND student_id = '' AND event_id = ? AND site = ? AND gateway_id = ?`,
+        [lectureOf({ lectureId: null, hallId: x.hallId }), day, ts, ...sender],
+      ]);
+    }
     for (const i of b.invalid) {
       const day = types.LocalDate.fromString(i.day);
       const ts = new Date(i.ts);

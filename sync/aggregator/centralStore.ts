@@ -1,4 +1,10 @@
-import type { EventPayload, GatewayHealth, InvalidPayload, RecordPayload } from '../schema.ts';
+import type {
+  EventPayload,
+  GatewayHealth,
+  InvalidPayload,
+  RecordPayload,
+  SupersededPayload,
+} from '../schema.ts';
 
 /**
  * The central store behind the aggregator. Every write is idempotent (keys
@@ -79,6 +85,11 @@ export interface CentralBatch {
   records: RecordPayload[];
   invalid: InvalidPayload[];
   hll: CentralHll[];
+  /**
+   * Events of this sender decided again: their invalid attempts and unattributed
+   * events are dropped before this batch's events are written.
+   */
+  superseded?: SupersededPayload[];
   /** Items of this batch that failed validation; written with the batch. */
   deadLetters: DeadLetterInput[];
   /**

@@ -45,7 +45,8 @@ export function dayProblem(what: string, day: string, now: number): string | nul
 export function itemTimeProblem(item: BatchItem, now: number): string | null {
   switch (item.kind) {
     case 'event':
-    case 'invalid': {
+    case 'invalid':
+    case 'superseded': {
       const p = item.payload;
       const bad = instantProblem('ts', p.ts, now);
       if (bad !== null) return bad;

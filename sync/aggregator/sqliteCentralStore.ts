@@ -284,7 +284,17 @@ export class SqliteCentralStore implements CentralStore {
         `INSERT INTO hll_sketches (lecture_id, day, site, gateway_id, seq, registers) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (lecture_id, day, site, gateway_id) DO UPDATE SET seq = excluded.seq, registers = excluded.registers`,
       );
+      const dropInvalid = d.prepare(
+        'DELETE FROM invalid_attempts WHERE site = ? AND gateway_id = ? AND event_id = ?',
+      );
+      const dropUnattributed = d.prepare(
+        'DELETE FROM events WHERE site = ? AND gateway_id = ? AND event_id = ? AND student_id IS NULL',
+      );
       d.transaction(() => {
+        for (const x of b.superseded ?? []) {
+          dropInvalid.run(b.site, b.gatewayId, x.eventId);
+          dropUnattributed.run(b.site, b.gatewayId, x.eventId);
+        }
         for (const e of b.events) {
           insEvent.run(
             e.eventId,
