@@ -808,6 +808,18 @@ export class LocalStore {
     });
   }
 
+  /**
+   * Drops a reviewer's decision (a central one withdrawn): the record keeps its
+   * content until the engine decides it again. Returns whether one was held.
+   */
+  dropManual(studentId: string, sessionId: string): boolean {
+    return (
+      this.db
+        .prepare('DELETE FROM manual_decisions WHERE student_id = ? AND session_id = ?')
+        .run(studentId, sessionId).changes > 0
+    );
+  }
+
   // ---- invalid attempts, HLL, dead letters ---------------------------------------------
 
   insertInvalid(a: InvalidAttempt, now: number): boolean {
