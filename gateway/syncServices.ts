@@ -52,9 +52,14 @@ export function applyConfigVersion(
       core.pipeline.setThresholds({ ...ruleThresholds(cfg), ...msg.data });
       return;
     case 'decisions': {
-      const out = applyCentralDecisions(core.store, msg.data, now);
+      const out = applyCentralDecisions(core.store, msg.data, now, (studentId, day) =>
+        core.pipeline.redecide(studentId, day, now),
+      );
       for (const x of out.skipped) log?.error(x, 'central decision not applied');
-      log?.info({ applied: out.applied, unchanged: out.unchanged }, 'central decisions applied');
+      log?.info(
+        { applied: out.applied, unchanged: out.unchanged, withdrawn: out.withdrawn },
+        'central decisions applied',
+      );
       return;
     }
   }

@@ -50,6 +50,8 @@ export type AttendanceStatus =
   | 'partial'
   | 'unauthorized'
   | 'review'
+  /** Excused centrally (reason, author, time): a manual decision only, the engine never produces it. */
+  | 'excused'
   /** Session not over yet: the final status is decided when it ends. */
   | 'pending';
 

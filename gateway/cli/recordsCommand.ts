@@ -11,6 +11,7 @@ const STATUSES: readonly AttendanceStatus[] = [
   'partial',
   'unauthorized',
   'review',
+  'excused',
   'pending',
 ];
 

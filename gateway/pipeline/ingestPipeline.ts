@@ -737,6 +737,16 @@ export class IngestPipeline {
   }
 
   /**
+   * Decides one student's day again (a central decision was withdrawn): the
+   * engine's records replace what the decision left. Joins the caller's transaction.
+   */
+  redecide(studentId: string, day: string, now: number): ChangedRecord[] {
+    const changed = this.deps.store.tx(() => this.reclassify(studentId, day, now));
+    this.announceDecided();
+    return changed;
+  }
+
+  /**
    * Decides every session that ended in (since, until]: absent and missing-exit
    * can only be decided then. Returns the number of records changed.
    */

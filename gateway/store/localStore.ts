@@ -277,6 +277,14 @@ export class LocalStore {
     return this.records.resolveManually(studentId, sessionId, status, note, by, now);
   }
 
+  /**
+   * Drops a reviewer's decision (a central one withdrawn): the record keeps its
+   * content until the engine decides it again. Returns whether one was held.
+   */
+  dropManual(studentId: string, sessionId: string): boolean {
+    return this.records.dropManual(studentId, sessionId);
+  }
+
   // ---- invalid attempts, sketches, meta, dead letters ----
   insertInvalid(a: InvalidAttempt, now: number): boolean {
     return this.attempts.insertInvalid(a, now);

@@ -53,6 +53,9 @@ function statements(db: StoreConnection['db']) {
          AND NOT EXISTS (SELECT 1 FROM manual_decisions m
                          WHERE m.student_id = excluded.student_id AND m.session_id = excluded.session_id)`,
     ),
+    dropManual: db.prepare<[string, string]>(
+      'DELETE FROM manual_decisions WHERE student_id = ? AND session_id = ?',
+    ),
     manual: db.prepare<
       [string, string],
       { status: string; note: string; decided_by: string; decided_at: number }
@@ -209,6 +212,11 @@ export class RecordTable {
    * A reviewer's decision: replaces the record's status, keeps who and why,
    * bumps the version (synced as an update); the engine never overwrites it.
    */
+  /** Drops a reviewer's decision (a central one withdrawn); whether one was held. */
+  dropManual(studentId: string, sessionId: string): boolean {
+    return this.stmts.dropManual.run(studentId, sessionId).changes > 0;
+  }
+
   resolveManually(
     studentId: string,
     sessionId: string,

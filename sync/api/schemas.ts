@@ -108,6 +108,9 @@ export const excuseSchema = z.object({
   author: z.string(),
   createdAt: z.number(),
 });
+export const withdrawnExcuseSchema = excuseSchema.extend({
+  withdrawal: z.object({ reason: z.string(), author: z.string(), at: z.number() }),
+});
 export const gatewaySchema = z.object({
   site: z.string(),
   gatewayId: z.string(),

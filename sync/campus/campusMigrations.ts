@@ -94,4 +94,23 @@ CREATE TABLE campus_webhook_deliveries (
 );
 `,
   },
+  {
+    name: 'campus_002_excuse_withdrawals',
+    sql: `
+CREATE TABLE campus_excuse_withdrawals (
+  id               TEXT PRIMARY KEY,
+  student_id       TEXT NOT NULL,
+  session_id       TEXT,
+  from_day         TEXT NOT NULL,
+  to_day           TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  author           TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  withdrawn_reason TEXT NOT NULL,
+  withdrawn_by     TEXT NOT NULL,
+  withdrawn_at     INTEGER NOT NULL
+);
+CREATE INDEX campus_excuse_withdrawals_by_student ON campus_excuse_withdrawals (student_id);
+`,
+  },
 ];

@@ -72,6 +72,18 @@ export interface Excuse extends ExcuseInput {
   id: string;
 }
 
+/** Who withdrew an excuse, when and why. */
+export interface ExcuseWithdrawal {
+  reason: string;
+  author: string;
+  at: number;
+}
+
+/** An excuse withdrawn: kept with its withdrawal, no longer in force. */
+export interface WithdrawnExcuse extends Excuse {
+  withdrawal: ExcuseWithdrawal;
+}
+
 export type DecisionStatus = Exclude<RecordPayload['status'], 'pending'>;
 
 /** A central review resolution of one (student, session). */
@@ -154,8 +166,10 @@ export interface CampusStore {
   addExcuse(e: ExcuseInput): Promise<Excuse>;
   excuses(filter?: { studentId?: string }): Promise<Excuse[]>;
   excuse(id: string): Promise<Excuse | null>;
-  /** True when it existed. */
-  deleteExcuse(id: string): Promise<boolean>;
+  /** Withdraws an excuse in force (kept with who, when and why); true when it was in force. */
+  withdrawExcuse(id: string, w: ExcuseWithdrawal): Promise<boolean>;
+  /** Withdrawn excuses, optionally of one student, oldest withdrawal first. */
+  withdrawnExcuses(filter?: { studentId?: string }): Promise<WithdrawnExcuse[]>;
 
   putDecision(d: ReviewDecision): Promise<void>;
   decisionsOfSession(sessionId: string): Promise<ReviewDecision[]>;

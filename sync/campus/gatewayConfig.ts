@@ -60,9 +60,10 @@ export function gatewayConfig<K extends ConfigKind>(
 /**
  * The central decisions on the gateway's sessions: review resolutions, and
  * each excuse expanded to the sessions it covers of courses the student is
- * enrolled in. An excuse goes down as 'absent' with the note `excused: <reason>`
- * (the record's wire format has no 'excused' status; the centre's registers
- * count it as excused from the excuse itself) and wins over a review decision.
+ * enrolled in. An excuse goes down as status 'excused' with its reason as the
+ * note and wins over a review decision. The list is complete: a decision the
+ * gateway applied before and no longer finds here (a withdrawn excuse) is
+ * dropped there and the record decided again by the engine.
  */
 function decisionsFor(
   sessions: readonly CampusSession[],
@@ -94,8 +95,8 @@ function decisionsFor(
         sessionId: s.sessionId,
         courseId: s.courseId,
         hallId: s.hallId,
-        status: 'absent',
-        note: `excused: ${e.reason}`,
+        status: 'excused',
+        note: e.reason,
         by: e.author,
         decidedAt: e.createdAt,
       });

@@ -1,13 +1,15 @@
+import { recordStatus } from '../reports/attendanceStatus.ts';
 import type { RecordPayload } from '../schema.ts';
 import type { CampusSession, CampusStudent, Excuse, ReviewDecision } from './campusStore.ts';
 
-/** A register cell's status: a record's status, or 'excused' (an excuse covers it). */
-export type RegisterStatus = RecordPayload['status'] | 'excused';
+/** A register cell's status: a record's status ('excused' when an excuse covers it). */
+export type RegisterStatus = RecordPayload['status'];
 
 type RecordIn = Pick<
   RecordPayload,
   'studentId' | 'sessionId' | 'status' | 'minutesPresent' | 'intervals' | 'flags' | 'explanations' | 'version'
->;
+> &
+  Partial<Pick<RecordPayload, 'manual' | 'note'>>;
 
 export interface SessionRegisterRow {
   studentId: string;
@@ -70,7 +72,7 @@ export function sessionRegister(
       const row: SessionRegisterRow = {
         studentId: st.studentId,
         name: st.name,
-        status: rec?.status ?? (now >= session.end ? 'absent' : 'pending'),
+        status: rec ? recordStatus(rec) : now >= session.end ? 'absent' : 'pending',
         minutesPresent: rec?.minutesPresent ?? 0,
         arrival: rec?.intervals[0]?.from ?? null,
         flags: rec?.flags ?? [],

@@ -8,8 +8,10 @@ import type {
   CampusStudent,
   Excuse,
   ExcuseInput,
+  ExcuseWithdrawal,
   ReviewDecision,
   StudentQuery,
+  WithdrawnExcuse,
 } from './campusStore.ts';
 import { SqliteCampusBase } from './sqliteCampusBase.ts';
 import { utcSite, type SiteTime } from '../../kernel/siteTime.ts';
@@ -279,8 +281,31 @@ export class SqliteCampusStore extends SqliteCampusBase implements CampusStore {
     return this.one(`SELECT ${EXCUSE_COLS} FROM campus_excuses WHERE id = ?`, id);
   }
 
-  deleteExcuse(id: string): Promise<boolean> {
-    return Promise.resolve(this.d.prepare('DELETE FROM campus_excuses WHERE id = ?').run(id).changes > 0);
+  async withdrawExcuse(id: string, w: ExcuseWithdrawal): Promise<boolean> {
+    let moved = false;
+    await this.write((db) => {
+      db.prepare(
+        `INSERT INTO campus_excuse_withdrawals (id, student_id, session_id, from_day, to_day, reason, author, created_at,
+           withdrawn_reason, withdrawn_by, withdrawn_at)
+         SELECT id, student_id, session_id, from_day, to_day, reason, author, created_at, ?, ?, ?
+         FROM campus_excuses WHERE id = ?`,
+      ).run(w.reason, w.author, w.at, id);
+      moved = db.prepare('DELETE FROM campus_excuses WHERE id = ?').run(id).changes > 0;
+    });
+    return moved;
+  }
+
+  async withdrawnExcuses(filter: { studentId?: string } = {}): Promise<WithdrawnExcuse[]> {
+    const rows = await this.all<Excuse & { wReason: string; wBy: string; wAt: number }>(
+      `SELECT ${EXCUSE_COLS}, withdrawn_reason AS wReason, withdrawn_by AS wBy, withdrawn_at AS wAt
+       FROM campus_excuse_withdrawals ${filter.studentId ? 'WHERE student_id = ?' : ''}
+       ORDER BY withdrawn_at, id`,
+      ...(filter.studentId ? [filter.studentId] : []),
+    );
+    return rows.map(({ wReason, wBy, wAt, ...e }) => ({
+      ...e,
+      withdrawal: { reason: wReason, author: wBy, at: wAt },
+    }));
   }
 
   putDecision(d: ReviewDecision): Promise<void> {

@@ -301,8 +301,20 @@ export function apiRouteSuite(name: string, build: () => Promise<Stores>): void 
           .statusCode,
         404,
       );
-      assert.equal((await call('DELETE', `/api/v1/excuses/${ex.id}`)).statusCode, 204);
-      assert.equal((await call('DELETE', `/api/v1/excuses/${ex.id}`)).statusCode, 404);
+      const noReason = await call('DELETE', `/api/v1/excuses/${ex.id}`);
+      assert.equal(noReason.statusCode, 400);
+      assert.match(noReason.body, /reason/);
+      const withdraw = `/api/v1/excuses/${ex.id}?reason=${encodeURIComponent('wrong student')}`;
+      assert.equal((await call('DELETE', withdraw)).statusCode, 204);
+      assert.equal((await call('DELETE', withdraw)).statusCode, 404);
+      const withdrawn = json(await call('GET', '/api/v1/excuses/withdrawn?student=S2')) as {
+        id: string;
+        withdrawal: { reason: string; author: string };
+      }[];
+      assert.deepEqual(
+        withdrawn.map((w) => [w.id, w.withdrawal.reason, w.withdrawal.author]),
+        [[ex.id, 'wrong student', 'ann']],
+      );
       assert.deepEqual(json(await call('GET', '/api/v1/excuses')), []);
     });
 

@@ -160,9 +160,12 @@ export function campusStoreContract(
       assert.deepEqual(await store.excuse(e1.id), e1);
       assert.deepEqual(await store.excuses({ studentId: 'S2' }), [e2]);
       assert.deepEqual(await store.excuses(), [e1, e2]);
-      assert.equal(await store.deleteExcuse(e1.id), true);
-      assert.equal(await store.deleteExcuse(e1.id), false);
+      const w = { reason: 'entered for the wrong student', author: 'ann', at: 9 };
+      assert.equal(await store.withdrawExcuse(e1.id, w), true);
+      assert.equal(await store.withdrawExcuse(e1.id, { ...w, at: 10 }), false);
       assert.deepEqual(await store.excuses(), [e2]);
+      assert.deepEqual(await store.withdrawnExcuses(), [{ ...e1, withdrawal: w }]);
+      assert.deepEqual(await store.withdrawnExcuses({ studentId: 'S2' }), []);
 
       const d = { studentId: 'S1', sessionId: 'CS101-1', reason: 'seen', author: 'ann', decidedAt: 7 };
       await store.putDecision({ ...d, status: 'late' });

@@ -8,7 +8,7 @@ import {
   type ApiApp,
   type ApiDeps,
 } from '../apiTypes.ts';
-import { excuseSchema } from '../schemas.ts';
+import { excuseSchema, withdrawnExcuseSchema } from '../schemas.ts';
 
 const excuseBody = z
   .object({
@@ -71,15 +71,24 @@ export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
     '/api/v1/excuses/:id',
     {
       schema: {
-        summary: 'Withdraw an excuse',
+        summary:
+          'Withdraw an excuse (reason required; kept with who and when): gateways drop it and decide the records again',
         tags: ['excuses'],
         params: z.object({ id: z.uuid() }),
+        querystring: z.object({
+          reason: z.string().trim().min(1, 'a reason is required').max(2000),
+        }),
         response: { 204: z.null(), ...authErrors, 404: readErrors[404] },
       },
     },
     async (req, reply) => {
       const e = await deps.campus.excuse(req.params.id);
-      if (!e || !(await deps.campus.deleteExcuse(req.params.id)))
+      const withdrawal = {
+        reason: req.query.reason,
+        author: req.apiToken?.name ?? 'unknown',
+        at: deps.clock.now(),
+      };
+      if (!e || !(await deps.campus.withdrawExcuse(req.params.id, withdrawal)))
         return reply.code(404).send(notFound('excuse'));
       deps.bus.publish({ type: 'campus', data: { change: 'excuse' } });
       await deps.publisher?.publish(['decisions']);
@@ -89,7 +98,7 @@ export function excuseRoutes(app: ApiApp, deps: ApiDeps): void {
   );
 }
 
-/** GET /api/v1/excuses and /excuses/{id}. */
+/** GET /api/v1/excuses, /excuses/withdrawn and /excuses/{id}. */
 function excuseReadRoutes(app: ApiApp, deps: ApiDeps): void {
   app.get(
     '/api/v1/excuses',
@@ -102,6 +111,18 @@ function excuseReadRoutes(app: ApiApp, deps: ApiDeps): void {
       },
     },
     async (req) => deps.campus.excuses(req.query.student ? { studentId: req.query.student } : {}),
+  );
+  app.get(
+    '/api/v1/excuses/withdrawn',
+    {
+      schema: {
+        summary: 'Withdrawn excuses with who withdrew them, when and why, optionally of one student',
+        tags: ['excuses'],
+        querystring: z.object({ student: idSchema.optional() }),
+        response: { 200: z.array(withdrawnExcuseSchema), ...readErrors },
+      },
+    },
+    async (req) => deps.campus.withdrawnExcuses(req.query.student ? { studentId: req.query.student } : {}),
   );
   app.get(
     '/api/v1/excuses/:id',
