@@ -273,7 +273,7 @@ export const aggregatorSchema = z.object({
     .min(1)
     .optional()
     .describe(
-      'SQLite file of the campus data (roster, timetable, excuses, ...) the HTTP API serves; default: sqlitePath (store sqlite) or var/campus.db',
+      'SQLite file of the campus data (roster, timetable, excuses, ...) the HTTP API serves; default: beside the central store (sqlitePath, or the Cassandra keyspace with store cassandra)',
     ),
   http: z
     .object({

@@ -10,7 +10,7 @@ import { SiteTime } from '../../kernel/siteTime.ts';
 import type { Logger } from '../../kernel/log.ts';
 import type { RunningAggregator } from '../aggregator/startAggregator.ts';
 import type { CampusStore } from '../campus/campusStore.ts';
-import { SqliteCampusStore } from '../campus/sqliteCampusStore.ts';
+import { createCampusStore } from '../campus/createCampusStore.ts';
 import type { ApiToken } from './auth.ts';
 import { startApi, type RunningApi } from './startApi.ts';
 
@@ -23,7 +23,8 @@ export interface CentralServices {
 
 /**
  * The central side beside a running aggregator: the campus store
- * (aggregator.campusSqlitePath, by default the central SQLite file), the
+ * (aggregator.campusSqlitePath, by default beside the central store: its
+ * SQLite file, or its Cassandra keyspace; see createCampusStore), the
  * publisher of per-gateway configuration on the broker of `mqtt`, and the
  * HTTP API on http.host:http.port.
  * What `hallgate aggregator` and `hallgate demo` start when http.enabled.
@@ -40,10 +41,7 @@ export async function serveCentral(
 ): Promise<CentralServices> {
   const cfg = config.aggregator;
   const site = new SiteTime(config.site?.timeZone ?? 'UTC');
-  const campus = new SqliteCampusStore(
-    cfg.campusSqlitePath ?? (cfg.store === 'sqlite' ? cfg.sqlitePath : 'var/campus.db'),
-    site,
-  );
+  const campus = createCampusStore(cfg, site, deps.log);
   await campus.start();
   running.aggregator.useOwnership(campusOwnership(campus));
   const sink = new MqttRetainedSink({ url: config.mqtt.url, ...brokerAuthFromConfig(config.mqtt) }, deps.log);

@@ -22,10 +22,14 @@ const SAMPLE: Record<string, string> = {
 /**
  * The guards of every route of the central API (401, 403, 4xx with field and reason, security headers) on a seeded campus. `build` returns
  * started, EMPTY stores and a cleanup; the suite seeds them (fixtures.ts).
- * Runs on SQLite (apiRoutes.sqlite.test.ts) and can run on any other store pair.
+ * Runs on SQLite (apiRoutes.sqlite.test.ts) and on Cassandra (apiRoutes.cassandra.test.ts).
  */
-export function apiGuardSuite(name: string, build: () => Promise<Stores>): void {
-  describe(`central API guards: ${name}`, () => {
+export function apiGuardSuite(
+  name: string,
+  build: () => Promise<Stores>,
+  skip: string | false = false,
+): void {
+  describe(`central API guards: ${name}`, { skip }, () => {
     let stores: Stores;
     let app: ApiApp;
     const call = (method: Method, url: string, headers: Record<string, string> = admin, payload?: unknown) =>

@@ -12,10 +12,14 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
  * The route suite of the central API on a seeded campus: exact content of every
  * resource (the guards of every route are apiGuards.suite.ts). `build` returns
  * started, EMPTY stores and a cleanup; the suite seeds them (fixtures.ts).
- * Runs on SQLite (apiRoutes.sqlite.test.ts) and can run on any other store pair.
+ * Runs on SQLite (apiRoutes.sqlite.test.ts) and on Cassandra (apiRoutes.cassandra.test.ts).
  */
-export function apiRouteSuite(name: string, build: () => Promise<Stores>): void {
-  describe(`central API routes: ${name}`, () => {
+export function apiRouteSuite(
+  name: string,
+  build: () => Promise<Stores>,
+  skip: string | false = false,
+): void {
+  describe(`central API routes: ${name}`, { skip }, () => {
     let stores: Stores;
     let app: ApiApp;
     const call = (method: Method, url: string, headers: Record<string, string> = admin, payload?: unknown) =>

@@ -8,7 +8,7 @@ const D = 86_400_000;
 
 /**
  * One behavioural suite for every CampusStore. `build` returns a started,
- * EMPTY store and a cleanup (SQLite today; Cassandra can follow).
+ * EMPTY store and a cleanup: sqliteCampusStore.test.ts and cassandraCampusStore.test.ts.
  */
 export function campusStoreContract(
   name: string,
