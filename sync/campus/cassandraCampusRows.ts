@@ -7,6 +7,7 @@ import type {
   DecisionStatus,
   Excuse,
   ReviewDecision,
+  WithdrawnExcuse,
 } from './campusStore.ts';
 
 /** Rows of the campus tables (sync/campus/cql/) as CampusStore values. */
@@ -50,6 +51,18 @@ export function toExcuse(r: Row): Excuse {
     reason: r['reason'] as string,
     author: r['author'] as string,
     createdAt: num(r['created_at']),
+  };
+}
+
+/** A withdrawn excuse: the excuse's columns and the withdrawal's. */
+export function toWithdrawnExcuse(r: Row): WithdrawnExcuse {
+  return {
+    ...toExcuse(r),
+    withdrawal: {
+      reason: r['withdrawn_reason'] as string,
+      author: r['withdrawn_by'] as string,
+      at: num(r['withdrawn_at']),
+    },
   };
 }
 

@@ -3,7 +3,15 @@ import cassandra from 'cassandra-driver';
 import type { Logger } from '../../kernel/log.ts';
 import { utcSite, type SiteTime } from '../../kernel/siteTime.ts';
 import { ALL, CassandraCampusBase, cmp, type CassandraCampusOptions } from './cassandraCampusBase.ts';
-import { byStart, toCourse, toDecision, toExcuse, toSession, toStudent } from './cassandraCampusRows.ts';
+import {
+  byStart,
+  toCourse,
+  toDecision,
+  toExcuse,
+  toSession,
+  toStudent,
+  toWithdrawnExcuse,
+} from './cassandraCampusRows.ts';
 import type {
   CampusCourse,
   CampusGateway,
@@ -13,8 +21,10 @@ import type {
   CampusStudent,
   Excuse,
   ExcuseInput,
+  ExcuseWithdrawal,
   ReviewDecision,
   StudentQuery,
+  WithdrawnExcuse,
 } from './campusStore.ts';
 
 const long = (n: number) => cassandra.types.Long.fromNumber(n);
@@ -307,11 +317,23 @@ export class CassandraCampusStore extends CassandraCampusBase implements CampusS
     return r ? toExcuse(r) : null;
   }
 
-  async deleteExcuse(id: string): Promise<boolean> {
+  /** Moves an excuse in force to the withdrawals (kept with who, when and why). */
+  async withdrawExcuse(id: string, w: ExcuseWithdrawal): Promise<boolean> {
     const ex = await this.excuse(id);
     if (!ex) return false;
     const at = long(ex.createdAt);
+    const kept = [ex.sessionId, ex.fromDay, ex.toDay, ex.reason, ex.author, at, w.reason, w.author];
     await this.writeAll([
+      [
+        `INSERT INTO {ks}.campus_excuse_withdrawals (part, withdrawn_at, id, student_id, session_id, from_day, to_day,
+           reason, author, created_at, withdrawn_reason, withdrawn_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [ALL, long(w.at), id, ex.studentId, ...kept],
+      ],
+      [
+        `INSERT INTO {ks}.campus_excuse_withdrawals_by_student (student_id, withdrawn_at, id, session_id, from_day,
+           to_day, reason, author, created_at, withdrawn_reason, withdrawn_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [ex.studentId, long(w.at), id, ...kept],
+      ],
       [
         'DELETE FROM {ks}.campus_excuse_list WHERE part = ? AND from_day = ? AND student_id = ? AND created_at = ? AND id = ?',
         [ALL, ex.fromDay, ex.studentId, at, id],
@@ -323,6 +345,15 @@ export class CassandraCampusStore extends CassandraCampusBase implements CampusS
       ['DELETE FROM {ks}.campus_excuses WHERE id = ?', [id]],
     ]);
     return true;
+  }
+
+  async withdrawnExcuses(filter: { studentId?: string } = {}): Promise<WithdrawnExcuse[]> {
+    const rows = filter.studentId
+      ? await this.rows('SELECT * FROM {ks}.campus_excuse_withdrawals_by_student WHERE student_id = ?', [
+          filter.studentId,
+        ])
+      : await this.rows('SELECT * FROM {ks}.campus_excuse_withdrawals WHERE part = ?', [ALL]);
+    return rows.map(toWithdrawnExcuse);
   }
 
   async putDecision(d: ReviewDecision): Promise<void> {
