@@ -7,6 +7,7 @@ import { Uplink } from '../sync/uplink.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { ClockSanity } from './clockSanity.ts';
 import { applyCentralDecisions } from './store/centralDecisions.ts';
+import { applyCourseOverrides } from './store/courseOverrides.ts';
 import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { ruleThresholds } from './face/faceThreshold.ts';
@@ -33,11 +34,16 @@ export function applyConfigVersion(
   switch (msg.kind) {
     case 'roster':
       core.store.replaceRoster(
-        msg.data.map((r) => ({
-          studentId: r.studentId,
-          name: r.name,
-          cardUid: r.cardUid === null ? null : r.cardUid.toUpperCase(),
-        })),
+        msg.data.map((r) => {
+          const first = r.cardUid === null ? null : r.cardUid.toUpperCase();
+          const cards = (r.cardUids ?? []).map((c) => c.toUpperCase());
+          return {
+            studentId: r.studentId,
+            name: r.name,
+            cardUid: first ?? cards[0] ?? null,
+            moreCards: cards,
+          };
+        }),
         now,
       );
       core.rebuildBloom();
@@ -48,9 +54,12 @@ export function applyConfigVersion(
     case 'timetable':
       core.store.replaceTimetable(msg.data, now);
       return;
-    case 'thresholds':
-      core.pipeline.setThresholds({ ...ruleThresholds(cfg), ...msg.data });
+    case 'thresholds': {
+      const { courses, ...site } = msg.data;
+      if (courses) applyCourseOverrides(core.store, courses);
+      core.pipeline.setThresholds({ ...ruleThresholds(cfg), ...site });
       return;
+    }
     case 'decisions': {
       const out = applyCentralDecisions(core.store, msg.data, now, (studentId, day) =>
         core.pipeline.redecide(studentId, day, now),

@@ -206,6 +206,8 @@ const rosterData = z.array(
     studentId: id,
     name: z.string().max(300).default(''),
     cardUid: z.string().max(100).nullable().default(null),
+    /** Every card of the student (cardUid is the first, for gateways that read only it). */
+    cardUids: z.array(z.string().max(100)).max(20).optional(),
   }),
 );
 const enrolmentsData = z.array(z.object({ studentId: id, courseId: id }));
@@ -240,6 +242,13 @@ const decisionsData = z.array(
   }),
 );
 
+/**
+ * The thresholds message: the site's, and (`courses`) the per-course overrides
+ * of the courses held in the gateway's halls, each listed course's overrides
+ * replacing the gateway's (`{}`: none). Without `courses` the gateway keeps its own.
+ */
+const thresholdsConfigData = thresholdsData.extend({ courses: z.record(id, thresholdsData).optional() });
+
 const configBase = {
   schemaVersion: z.literal(SCHEMA_VERSION),
   version: z.number().int().positive(),
@@ -249,7 +258,7 @@ export const configMessageSchema = z.discriminatedUnion('kind', [
   z.object({ ...configBase, kind: z.literal('roster'), data: rosterData }),
   z.object({ ...configBase, kind: z.literal('enrolments'), data: enrolmentsData }),
   z.object({ ...configBase, kind: z.literal('timetable'), data: timetableData }),
-  z.object({ ...configBase, kind: z.literal('thresholds'), data: thresholdsData }),
+  z.object({ ...configBase, kind: z.literal('thresholds'), data: thresholdsConfigData }),
   z.object({ ...configBase, kind: z.literal('decisions'), data: decisionsData }),
 ]);
 export type ConfigMessage = z.infer<typeof configMessageSchema>;

@@ -6,6 +6,8 @@ export interface StudentRow {
   studentId: string;
   name: string;
   cardUid: string | null;
+  /** Further cards of the student beyond `cardUid` (the centre's roster); upper case. */
+  moreCards?: string[];
 }
 export interface CourseRow {
   courseId: string;
@@ -17,6 +19,12 @@ function statements(db: StoreConnection['db']) {
   return {
     studentByCard: db.prepare<[string], { student_id: string }>(
       'SELECT student_id FROM students INDEXED BY students_by_card WHERE card_uid = ?',
+    ),
+    studentByMoreCard: db.prepare<[string], { student_id: string }>(
+      'SELECT student_id FROM student_cards WHERE card_uid = ?',
+    ),
+    addMoreCard: db.prepare<[string, string]>(
+      'INSERT INTO student_cards (card_uid, student_id) VALUES (?, ?)',
     ),
     studentById: db.prepare<[string], { student_id: string }>(
       'SELECT student_id FROM students WHERE student_id = ?',
@@ -54,7 +62,8 @@ export class RosterTable {
   }
 
   upsertStudent(s: StudentRow, now: number): void {
-    this.stmts.upsertStudent.run({ ...s, now });
+    this.stmts.upsertStudent.run({ studentId: s.studentId, name: s.name, cardUid: s.cardUid, now });
+    for (const c of s.moreCards ?? []) if (c !== s.cardUid) this.stmts.addMoreCard.run(c, s.studentId);
   }
   upsertCourse(c: CourseRow): void {
     this.stmts.upsertCourse.run({
@@ -84,6 +93,7 @@ export class RosterTable {
       const keep = db.prepare('INSERT OR IGNORE INTO keep_students VALUES (?)');
       // Free every card first so cards moving between students do not collide.
       db.prepare('UPDATE students SET card_uid = NULL').run();
+      db.prepare('DELETE FROM student_cards').run();
       for (const r of rows) {
         this.upsertStudent(r, now);
         keep.run(r.studentId);
@@ -107,8 +117,12 @@ export class RosterTable {
     });
   }
 
+  /** Holder of a card: its first card (one index lookup), else one of its further cards. */
   studentByCard(cardUid: string): string | undefined {
-    return this.stmts.studentByCard.get(cardUid)?.student_id;
+    return (
+      this.stmts.studentByCard.get(cardUid)?.student_id ??
+      this.stmts.studentByMoreCard.get(cardUid)?.student_id
+    );
   }
   studentExists(studentId: string): boolean {
     return this.stmts.studentById.get(studentId) !== undefined;
@@ -119,7 +133,9 @@ export class RosterTable {
   /** Every card UID on the roster (for the Bloom filter). */
   *cardUids(): Generator<string> {
     for (const r of this.conn.db
-      .prepare('SELECT card_uid FROM students WHERE card_uid IS NOT NULL')
+      .prepare(
+        'SELECT card_uid FROM students WHERE card_uid IS NOT NULL UNION ALL SELECT card_uid FROM student_cards',
+      )
       .iterate() as Iterable<{ card_uid: string }>) {
       yield r.card_uid;
     }

@@ -4,6 +4,8 @@ import type {
   CentralStore,
   DeadLetterInput,
   GatewayStatusInput,
+  ItemConflict,
+  WriteOutcome,
 } from '../aggregator/centralStore.ts';
 
 /** What the live stream pushes; never an embedding, an image or a raw card UID. */
@@ -56,8 +58,8 @@ export class ApiBus extends EventEmitter<{ event: [ApiEvent] }> {
 }
 
 export interface StoreObserver {
-  /** A batch became durable after `ms` milliseconds. */
-  batch?(b: CentralBatch, ms: number): void;
+  /** A batch became durable after `ms` milliseconds; `outcome` names the items the store refused. */
+  batch?(b: CentralBatch, ms: number, outcome: WriteOutcome): void;
   deadLetter?(dl: DeadLetterInput): void;
   status?(s: GatewayStatusInput): void;
 }
@@ -75,7 +77,7 @@ export function observeCentralStore(store: CentralStore, obs: StoreObserver): Ce
   store.writeBatch = async (b) => {
     const t0 = performance.now();
     const outcome = await writeBatch(b);
-    obs.batch?.(b, performance.now() - t0);
+    obs.batch?.(b, performance.now() - t0, outcome);
     return outcome;
   };
   store.writeDeadLetter = async (dl) => {
@@ -89,8 +91,13 @@ export function observeCentralStore(store: CentralStore, obs: StoreObserver): Ce
   return store;
 }
 
-/** The bus events of one durable batch. */
-export function eventsOfBatch(b: CentralBatch): ApiEvent[] {
+/**
+ * The bus events of one durable batch, without the records the store refused
+ * (`conflicts`: another gateway owns their session; they were not written,
+ * they are dead-lettered and the sender quarantines them).
+ */
+export function eventsOfBatch(b: CentralBatch, conflicts: readonly ItemConflict[] = []): ApiEvent[] {
+  const refused = new Set(conflicts.filter((c) => c.kind === 'record').map((c) => c.index));
   const out: ApiEvent[] = [];
   for (const e of b.events)
     out.push({
@@ -108,7 +115,8 @@ export function eventsOfBatch(b: CentralBatch): ApiEvent[] {
         lectureId: e.lectureId ?? null,
       },
     });
-  for (const r of b.records) {
+  for (const [index, r] of b.records.entries()) {
+    if (refused.has(index)) continue;
     const { studentId, sessionId, courseId, status, version, manual } = r;
     out.push({ type: 'record', data: { studentId, sessionId, courseId, status, version, manual } });
     if (status === 'review')

@@ -51,10 +51,11 @@ export async function startApi(cfg: AggregatorConfig, deps: StartApiDeps): Promi
   let subscribed = false;
   deps.aggregator?.on('subscribed', () => (subscribed = true));
   observeCentralStore(deps.central, {
-    batch: (b, ms) => {
+    batch: (b, ms, outcome) => {
       metrics.writeSeconds.observe(ms / 1000);
       for (const dl of b.deadLetters) metrics.deadLettered(dl.reason);
-      for (const e of eventsOfBatch(b)) bus.publish(e);
+      // Refused records are not announced (the aggregator dead-letters them: counted there).
+      for (const e of eventsOfBatch(b, outcome.conflicts)) bus.publish(e);
     },
     deadLetter: (dl) => metrics.deadLettered(dl.reason),
     status: (s) => {

@@ -92,7 +92,10 @@ async function importRoster(store: CampusStore, rows: SourceRow[], ok: Ok, bad: 
       }
       seenCards.set(carduid, studentid);
     }
-    out.set(studentid, { studentId: studentid, name, cardUids: carduid ? [carduid] : [] });
+    // A student on several rows holds every card of them (one card a row); the last name wins.
+    const cards = new Set(out.get(studentid)?.cardUids ?? []);
+    if (carduid) cards.add(carduid);
+    out.set(studentid, { studentId: studentid, name, cardUids: [...cards].sort() });
     ok();
   }
   await store.upsertStudents([...out.values()]);

@@ -42,6 +42,7 @@ export class CampusConfigPublisher {
       enrolments: await campus.enrolments(),
       students: await campus.students({ limit: Number.MAX_SAFE_INTEGER }),
       siteThresholds: await campus.siteThresholds(),
+      courseThresholds: Object.fromEntries((await campus.courses()).map((c) => [c.courseId, c.thresholds])),
       decisions: await campus.decisions(),
       excuses: await campus.excuses(),
     };

@@ -10,6 +10,8 @@ export interface CampusSnapshot {
   enrolments: readonly { studentId: string; courseId: string }[];
   students: readonly CampusStudent[];
   siteThresholds: Partial<Thresholds>;
+  /** Per-course threshold overrides by course id (courses without any may be absent). */
+  courseThresholds: Readonly<Record<string, Partial<Thresholds>>>;
   decisions: readonly ReviewDecision[];
   excuses: readonly Excuse[];
 }
@@ -17,8 +19,9 @@ export interface CampusSnapshot {
 /**
  * What one gateway needs of one configuration kind, and nothing more: the
  * sessions held in its halls (timetable), the enrolments of the courses held
- * there, the students of those enrolments with their card (roster: a
- * student's first card UID; the wire format carries one), the site thresholds.
+ * there, the students of those enrolments with every card UID (roster:
+ * `cardUids`, and `cardUid` the first for gateways that read only it), the
+ * site thresholds with the overrides of the courses held there.
  */
 export function gatewayConfig<K extends ConfigKind>(
   kind: K,
@@ -48,9 +51,16 @@ export function gatewayConfig<K extends ConfigKind>(
           studentId: s.studentId,
           name: s.name,
           cardUid: s.cardUids[0] ?? null,
+          cardUids: s.cardUids,
         })) as ConfigData<K>;
     case 'thresholds':
-      return { ...campus.siteThresholds } as ConfigData<K>;
+      // Every course held in its halls, so an override removed centrally is removed there too.
+      return {
+        ...campus.siteThresholds,
+        courses: Object.fromEntries(
+          [...courses].sort().map((c) => [c, { ...(campus.courseThresholds[c] ?? {}) }]),
+        ),
+      } as ConfigData<K>;
     case 'decisions':
       return decisionsFor(sessions, enrolments, campus) as ConfigData<K>;
   }

@@ -94,7 +94,10 @@ describe('end to end: central imports are published to the gateway that needs th
       200,
     );
     const imports: [string, string][] = [
-      ['roster', 'student_id,name,card_uid\nS1,Ada,ABCDEF0123\nS2,Bob,ABCDEF0456\nS3,Cy,ABCDEF0789\n'],
+      [
+        'roster',
+        'student_id,name,card_uid\nS1,Ada,ABCDEF0123\nS1,Ada,ABCDEF0999\nS2,Bob,ABCDEF0456\nS3,Cy,ABCDEF0789\n',
+      ],
       [
         'timetable',
         'session_id,course_id,hall_id,start,end\n' +
@@ -122,6 +125,9 @@ describe('end to end: central imports are published to the gateway that needs th
     assert.deepEqual(rows('SELECT student_id, card_uid FROM students ORDER BY student_id'), [
       { student_id: 'S1', card_uid: 'ABCDEF0123' },
       { student_id: 'S2', card_uid: 'ABCDEF0456' },
+    ]);
+    assert.deepEqual(rows('SELECT student_id, card_uid FROM student_cards'), [
+      { student_id: 'S1', card_uid: 'ABCDEF0999' },
     ]);
     assert.deepEqual(rows('SELECT session_id FROM lecture_sessions'), [{ session_id: 'CS-NOW' }]);
 
@@ -258,5 +264,34 @@ describe('end to end: central imports are published to the gateway that needs th
     );
     assert.equal((applied as Record<string, number>).enrolments, published.enrolments);
     assert.ok(((applied as Record<string, number>).decisions ?? 0) > 0);
+
+    // S1's second card is accepted too.
+    swipe('ABCDEF0999');
+    await waitFor(
+      () => centralCount("SELECT COUNT(*) n FROM events WHERE student_id = 'S1'") === 3,
+      'the swipe of S1 second card arrives centrally',
+      60_000,
+    );
+
+    // A per-course threshold change centrally is a new thresholds version the gateway applies and reports.
+    const settings = await api('PUT', '/api/v1/courses/CS101/settings', { thresholds: { graceSec: 900 } });
+    assert.equal(settings.status, 200);
+    const thresholdsVersion = (await api('GET', '/api/v1/config/versions')).body.thresholds as number;
+    assert.ok(thresholdsVersion > (published.thresholds as number));
+    await waitFor(
+      () =>
+        (gw.prepare("SELECT overrides FROM courses WHERE course_id = 'CS101'").get() as { overrides: string })
+          .overrides === '{"graceSec":900}',
+      'the course override reached the gateway',
+      60_000,
+    );
+    await waitFor(
+      () => {
+        void api('GET', '/api/v1/gateways/campus/gw-e2e').then((r) => (applied = r.body.appliedConfig));
+        return (applied as Record<string, number> | null)?.thresholds === thresholdsVersion;
+      },
+      'applied thresholds version reported',
+      60_000,
+    );
   });
 });

@@ -34,6 +34,7 @@ const campus: CampusSnapshot = {
     { studentId: 'S4', name: 'Dee', cardUids: ['C4'] },
   ],
   siteThresholds: { graceSec: 60 },
+  courseThresholds: { CA: { graceSec: 600 }, CZ: { lateSec: 1 } },
   decisions: [],
   excuses: [],
 };
@@ -49,10 +50,18 @@ describe('per-gateway configuration', () => {
       { studentId: 'S3', courseId: 'CA' },
     ]);
     assert.deepEqual(gatewayConfig('roster', g, campus), [
-      { studentId: 'S1', name: 'Ada', cardUid: 'C1' },
-      { studentId: 'S3', name: 'Cy', cardUid: null },
+      { studentId: 'S1', name: 'Ada', cardUid: 'C1', cardUids: ['C1', 'C9'] },
+      { studentId: 'S3', name: 'Cy', cardUid: null, cardUids: [] },
     ]);
-    assert.deepEqual(gatewayConfig('thresholds', g, campus), { graceSec: 60 });
+    // The site thresholds, and the overrides of every course held in its halls (none: {}).
+    assert.deepEqual(gatewayConfig('thresholds', g, campus), {
+      graceSec: 60,
+      courses: { CA: { graceSec: 600 } },
+    });
+    assert.deepEqual(gatewayConfig('thresholds', { hallIds: ['HALL-B'] }, campus), {
+      graceSec: 60,
+      courses: { CB: {} },
+    });
     assert.deepEqual(
       gatewayConfig('roster', { hallIds: ['HALL-B', 'HALL-C'] }, campus).map((s) => s.studentId),
       ['S1', 'S2', 'S3'],
@@ -100,8 +109,8 @@ describe('per-gateway configuration', () => {
         'roster',
         5_000,
         [
-          { studentId: 'S1', name: 'Ada', cardUid: 'C1' },
-          { studentId: 'S3', name: 'Cy', cardUid: null },
+          { studentId: 'S1', name: 'Ada', cardUid: 'C1', cardUids: ['C1', 'C9'] },
+          { studentId: 'S3', name: 'Cy', cardUid: null, cardUids: [] },
         ],
       ],
       ['timetable', 5_000, [{ sessionId: 'A1', courseId: 'CA', hallId: 'HALL-A', start: T, end: T + 1 }]],
