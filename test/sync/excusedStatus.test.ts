@@ -101,6 +101,7 @@ describe("the 'excused' status", () => {
       enrolments: [{ studentId: 'S1', courseId: 'CS101' }],
       students: [{ studentId: 'S1', name: 'Ada', cardUids: [] }],
       siteThresholds: {},
+      courseThresholds: {},
       decisions: [],
       excuses: [excuse()],
     };
