@@ -8,6 +8,7 @@ import {
   batchEnvelopeSchema,
   describeZodError,
   heartbeatSchema,
+  MAX_BATCH_PAYLOAD_BYTES,
   SCHEMA_VERSION,
   statusSchema,
   type Ack,
@@ -42,6 +43,8 @@ export interface AggregatorOptions {
   /** Attempts to write one batch before giving up on it (it is then resent by the gateway). */
   writeAttempts?: number;
   writeRetryDelayMs?: number;
+  /** Largest batch payload parsed (bytes); a larger one is dead-lettered unread. */
+  maxPayloadBytes?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
 }
@@ -184,8 +187,17 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   }
 
   private async handleBatch(topic: string, t: ParsedGatewayTopic, payload: Buffer): Promise<void> {
-    const text = payload.toString('utf8');
     const now = this.deps.clock.now();
+    const limit = this.opts.maxPayloadBytes ?? MAX_BATCH_PAYLOAD_BYTES;
+    if (payload.length > limit) {
+      // Never decoded nor parsed: only a prefix is kept, the key hashes the whole payload.
+      this.stats_.malformedDropped += 1;
+      this.stats_.batchesRejected += 1;
+      const reason = `oversized: batch payload of ${payload.length} bytes exceeds ${limit}`;
+      await this.deadLetter(wholeBatchLetter(topic, t, null, reason, payload, now));
+      return;
+    }
+    const text = payload.toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -385,7 +397,7 @@ function wholeBatchLetter(
   t: ParsedGatewayTopic,
   batchId: string | null,
   reason: string,
-  payload: string,
+  payload: string | Buffer,
   at: number,
 ): DeadLetterInput {
   const digest = createHash('sha256').update(topic).update('\0').update(payload).digest('hex').slice(0, 32);
@@ -396,7 +408,8 @@ function wholeBatchLetter(
     topic,
     batchId,
     reason,
-    payload,
+    // A Buffer is an oversized payload: only a prefix is decoded (the store keeps a bounded prefix anyway).
+    payload: typeof payload === 'string' ? payload : payload.subarray(0, 4096).toString('utf8'),
     at,
   };
 }
