@@ -122,6 +122,17 @@ export type BatchItem = z.infer<typeof batchItemSchema>;
 
 export const MAX_BATCH_ITEMS = 10_000;
 
+/**
+ * Largest batch payload the aggregator parses (bytes); a larger one is
+ * dead-lettered unread. The shipped broker config refuses larger packets
+ * (`max_packet_size` in scripts/mosquitto/mosquitto.conf) and the gateway keeps
+ * its batches well below it (MAX_UPLINK_BATCH_BYTES).
+ */
+export const MAX_BATCH_PAYLOAD_BYTES = 1024 * 1024;
+
+/** Most serialized item bytes the uplink puts in one batch: half the limit leaves room for the envelope. */
+export const MAX_UPLINK_BATCH_BYTES = MAX_BATCH_PAYLOAD_BYTES / 2;
+
 /** The batch envelope; items are checked one by one so one bad item does not sink the batch. */
 export const batchEnvelopeSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),

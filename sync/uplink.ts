@@ -5,7 +5,14 @@ import type { Logger } from '../kernel/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from './mqttConnect.ts';
 import { InFlightBatches, newBatchId, type InFlightBatch } from './inFlightBatches.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
-import { ackSchema, describeZodError, SCHEMA_VERSION, type Ack, type GatewayHealth } from './schema.ts';
+import {
+  ackSchema,
+  describeZodError,
+  MAX_UPLINK_BATCH_BYTES,
+  SCHEMA_VERSION,
+  type Ack,
+  type GatewayHealth,
+} from './schema.ts';
 import { gatewayTopic } from './topics.ts';
 
 export interface UplinkOptions {
@@ -20,7 +27,7 @@ export interface UplinkOptions {
   protocol?: MqttProtocol;
   /** Rows per batch. */
   batchSize?: number;
-  /** Serialized payload bytes per batch (a batch stops short of batchSize above this). */
+  /** Serialized payload bytes per batch (a batch stops short of batchSize above this); at most MAX_UPLINK_BATCH_BYTES. */
   maxBatchBytes?: number;
   /** A partial batch waits this long for more rows before it is sent. */
   lingerMs?: number;
@@ -77,7 +84,7 @@ export interface UplinkStats {
 const DEFAULTS = {
   protocol: 'auto' as MqttProtocol,
   batchSize: 500,
-  maxBatchBytes: 512 * 1024,
+  maxBatchBytes: MAX_UPLINK_BATCH_BYTES,
   lingerMs: 200,
   maxInFlight: 4,
   ackTimeoutMs: 10_000,
@@ -120,6 +127,8 @@ export class Uplink extends EventEmitter<UplinkEvents> {
   ) {
     super();
     this.o = { ...DEFAULTS, ...stripUndefined(opts) } as typeof this.o;
+    // Never above what the aggregator parses (issue 12 §6).
+    this.o.maxBatchBytes = Math.min(this.o.maxBatchBytes, MAX_UPLINK_BATCH_BYTES);
     this.log = deps.log.child({ module: 'uplink' });
   }
 

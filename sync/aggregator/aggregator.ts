@@ -1,13 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Clock } from '../../kernel/clock.ts';
 import type { Logger } from '../../kernel/log.ts';
 import { brokerAuth, createMqttClient, type MqttProtocol, type TlsFiles } from '../mqttConnect.ts';
 import {
-  batchEnvelopeSchema,
-  describeZodError,
   heartbeatSchema,
+  MAX_BATCH_PAYLOAD_BYTES,
   SCHEMA_VERSION,
   statusSchema,
   type Ack,
@@ -19,7 +18,8 @@ import {
   sharedFilter,
   type ParsedGatewayTopic,
 } from '../topics.ts';
-import { itemLetter, sortBatch } from './batchItems.ts';
+import { itemLetter } from './batchItems.ts';
+import { parseBatch } from './parseBatch.ts';
 import type {
   CentralBatch,
   CentralStore,
@@ -42,6 +42,8 @@ export interface AggregatorOptions {
   /** Attempts to write one batch before giving up on it (it is then resent by the gateway). */
   writeAttempts?: number;
   writeRetryDelayMs?: number;
+  /** Largest batch payload parsed (bytes); a larger one is dead-lettered unread. */
+  maxPayloadBytes?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
 }
@@ -184,38 +186,15 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
   }
 
   private async handleBatch(topic: string, t: ParsedGatewayTopic, payload: Buffer): Promise<void> {
-    const text = payload.toString('utf8');
     const now = this.deps.clock.now();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
+    const parsed = parseBatch(topic, t, payload, now, this.opts.maxPayloadBytes ?? MAX_BATCH_PAYLOAD_BYTES);
+    if (!parsed.ok) {
       this.stats_.malformedDropped += 1;
-      await this.deadLetter(wholeBatchLetter(topic, t, null, 'malformed: batch is not JSON', text, now));
+      if (parsed.rejected) this.stats_.batchesRejected += 1;
+      await this.deadLetter(parsed.letter);
       return;
     }
-    const env = batchEnvelopeSchema.safeParse(json);
-    let rejectReason: string | null = null;
-    if (!env.success) {
-      const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
-      rejectReason =
-        version !== SCHEMA_VERSION
-          ? `unsupported schemaVersion ${JSON.stringify(version)} (expected ${SCHEMA_VERSION})`
-          : `malformed batch: ${describeZodError(env.error)}`;
-    } else if (env.data.site !== t.site || env.data.gatewayId !== t.gatewayId) {
-      rejectReason = `batch claims ${env.data.site}/${env.data.gatewayId} but arrived on ${t.site}/${t.gatewayId}`;
-    }
-    if (rejectReason !== null || !env.success) {
-      // Never acked: seqs taken from a payload that is not a valid batch could name
-      // any gateway's rows. A real gateway keeps them and sends them again.
-      this.stats_.malformedDropped += 1;
-      this.stats_.batchesRejected += 1;
-      const reason = rejectReason ?? 'malformed batch';
-      await this.deadLetter(wholeBatchLetter(topic, t, null, reason, text, now));
-      return;
-    }
-
-    const sorted = sortBatch(env.data, t, topic, now);
+    const { sorted, text } = parsed;
     const { batch, seqs, bad } = sorted;
     const outcome = await this.writeOwned(batch, topic, text);
     if (outcome === null) return;
@@ -378,27 +357,6 @@ export class Aggregator extends EventEmitter<AggregatorEvents> {
       }
     }
   }
-}
-
-function wholeBatchLetter(
-  topic: string,
-  t: ParsedGatewayTopic,
-  batchId: string | null,
-  reason: string,
-  payload: string,
-  at: number,
-): DeadLetterInput {
-  const digest = createHash('sha256').update(topic).update('\0').update(payload).digest('hex').slice(0, 32);
-  return {
-    key: `${t.site}/${t.gatewayId}/batch/${digest}`,
-    site: t.site,
-    gatewayId: t.gatewayId,
-    topic,
-    batchId,
-    reason,
-    payload,
-    at,
-  };
 }
 
 function sleep(ms: number): Promise<void> {

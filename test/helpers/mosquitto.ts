@@ -16,6 +16,8 @@ export interface MosquittoOptions {
   users?: MosquittoUser[];
   /** ACL file contents (mosquitto acl_file syntax). */
   acl?: string;
+  /** Extra mosquitto.conf lines (global settings such as `max_packet_size`). */
+  config?: string[];
   /** Serve TLS with these PEM files (the listener then speaks only mqtts). */
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
 }
@@ -90,6 +92,7 @@ export class Mosquitto {
       'log_type error',
       'log_type warning',
     ];
+    lines.push(...(opts.config ?? []));
     if (opts.persistence)
       lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1');
     else lines.push('persistence false');
