@@ -152,8 +152,14 @@ export class SimulationService {
   }
 
   private forgetOld(): void {
+    // The oldest finished runs go first (a Map keeps insertion order).
     for (const [id, r] of this.runs)
-      if (this.runs.size >= SIMULATION_LIMITS.maxKept && r.info.state !== 'running') this.runs.delete(id);
+      if (
+        this.runs.size >= SIMULATION_LIMITS.maxKept &&
+        r.info.state !== 'running' &&
+        r.info.state !== 'starting'
+      )
+        this.runs.delete(id);
   }
 
   private async run(info: SimulationState, stopped: () => boolean): Promise<void> {
