@@ -18,6 +18,7 @@ import type { ConfigKind } from '../topics.ts';
 import type { ApiToken, FailureLimit } from './auth.ts';
 import type { ApiBus } from './eventBus.ts';
 import type { ApiMetrics } from './metrics.ts';
+import type { SimulationService } from './simulations.ts';
 
 /** Publishes campus configuration to the gateways (retained, versioned); absent: nothing is published. */
 export interface CampusPublisher {
@@ -46,6 +47,8 @@ export interface ApiDeps {
   publisher?: CampusPublisher;
   atRisk?: AtRiskWatcher;
   authFailures?: FailureLimit;
+  /** Simulated hall days through a real gateway and the broker; absent: none (POST gives 503). */
+  simulations?: SimulationService;
   /** SSE keep-alive comment interval (default 15 s). */
   sseKeepAliveMs?: number;
 }

@@ -27,6 +27,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { siteRoutes } from './routes/site.ts';
+import { simulationRoutes } from './routes/simulations.ts';
 import { studentRoutes } from './routes/students.ts';
 
 /**
@@ -88,6 +89,7 @@ export async function buildApi(opts: ApiOptions): Promise<ApiApp> {
     eventRoutes,
     healthRoutes,
     siteRoutes,
+    simulationRoutes,
   ])
     routes(app, deps);
   meRoutes(app);

@@ -12,6 +12,7 @@ import type { RunningAggregator } from '../aggregator/startAggregator.ts';
 import type { CampusStore } from '../campus/campusStore.ts';
 import { createCampusStore } from '../campus/createCampusStore.ts';
 import type { ApiToken } from './auth.ts';
+import { SimulationService } from './simulations.ts';
 import { startApi, type RunningApi } from './startApi.ts';
 
 export interface CentralServices {
@@ -60,6 +61,14 @@ export async function serveCentral(
   await webhook?.runDue(); // deliveries still pending from before a restart
   const timer = setInterval(() => void atRisk.check(), cfg.atRisk.checkSec * 1000);
   timer.unref();
+  const simulations = new SimulationService({
+    mqtt: config.mqtt,
+    gatewaySite: 'campus',
+    site,
+    campus,
+    clock: deps.clock,
+    log: deps.log,
+  });
   const api = await startApi(cfg, {
     campus,
     central: running.store,
@@ -68,7 +77,7 @@ export async function serveCentral(
     clock: deps.clock,
     site,
     ...(deps.extraTokens ? { extraTokens: deps.extraTokens } : {}),
-    extra: { publisher, atRisk },
+    extra: { publisher, atRisk, simulations },
   });
   return {
     campus,
@@ -77,6 +86,7 @@ export async function serveCentral(
       clearInterval(timer);
       webhook?.stop();
       await api.stop();
+      await simulations.stopAll();
       await sink.stop();
       await campus.stop();
     },

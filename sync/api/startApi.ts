@@ -31,7 +31,7 @@ export interface StartApiDeps {
   /** Tokens beyond the configured ones (the demo's one-time admin token). */
   extraTokens?: readonly ApiToken[];
   /** Optional collaborators (publishing, decisions, at-risk watcher). */
-  extra?: Partial<Pick<ApiDeps, 'publisher' | 'atRisk'>>;
+  extra?: Partial<Pick<ApiDeps, 'publisher' | 'atRisk' | 'simulations'>>;
 }
 
 /**

@@ -25,6 +25,7 @@ const PAGES = [
   'Courses',
   'At risk',
   'Reports',
+  'Simulation',
   'Settings',
 ];
 
@@ -141,6 +142,36 @@ describe(
     it('the register PDF names every student (the Why column wraps, Student and Name stay whole)', () => {
       assert.ok(registerRows.length > 0);
       for (const r of registerRows) assert.ok(pdfText.includes(r.studentId), `${r.studentId} in the PDF`);
+    });
+
+    it('a simulation started from the Simulation page arrives on the Live page', async () => {
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Live' }).click();
+      await settled(page);
+      await page.locator('[data-count="arrived"]').waitFor();
+      const before = await count('arrived');
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Simulation' }).click();
+      await settled(page);
+      await page.getByLabel('Population (students)').fill('40');
+      await page.getByLabel('Rate (swipes per second)').fill('10');
+      await page.getByLabel('Late %').fill('20');
+      await page.getByLabel('Seed').fill('11');
+      await page.getByRole('button', { name: 'Start simulation' }).click();
+      const row = page.locator('tr[data-sim="sim1"]');
+      await row.locator('[data-state="running"], [data-state="done"]').waitFor({ timeout: 60_000 });
+      assert.match(await row.innerText(), /SIM1-HALL-A/);
+      await page.screenshot({ path: join(shots, 'simulation-running.png'), fullPage: true });
+      await page.getByRole('link', { name: 'Live page' }).click();
+      await settled(page);
+      await until(async () => (await count('arrived')) > before, 'the simulation on Live', 240_000);
+      await page
+        .locator('table.swipes tbody tr', { hasText: 'SIM1-HALL-A' })
+        .first()
+        .waitFor({ timeout: 120_000 });
+      assert.ok(
+        (await page.getByRole('link', { name: /^SIM1-/ }).count()) > 0,
+        "the simulation's sessions are listed",
+      );
+      await page.screenshot({ path: join(shots, 'live-simulation.png'), fullPage: true });
     });
 
     it('every page loads with no console error (a screenshot of each)', async () => {

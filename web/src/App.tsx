@@ -13,6 +13,7 @@ import { SessionRegisterPage } from './pages/register/SessionRegisterPage.tsx';
 import { ReportsPage } from './pages/reports/ReportsPage.tsx';
 import { ReviewPage } from './pages/review/ReviewPage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
+import { SimulationPage } from './pages/simulation/SimulationPage.tsx';
 import { StudentPage } from './pages/students/StudentPage.tsx';
 import { StudentsPage } from './pages/students/StudentsPage.tsx';
 import { TimetablePage } from './pages/timetable/TimetablePage.tsx';
@@ -70,6 +71,7 @@ export function App() {
               <Route path="/at-risk" component={AtRiskPage} />
               <Route path="/reports" component={ReportsPage} />
               <Route path="/timetable" component={TimetablePage} />
+              <Route path="/simulation" component={SimulationPage} />
               <Route path="/settings" component={SettingsPage} />
               <Route default component={NotFound} />
             </Router>

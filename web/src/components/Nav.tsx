@@ -10,6 +10,7 @@ export const PAGES: [string, string][] = [
   ['/courses', 'Courses'],
   ['/at-risk', 'At risk'],
   ['/reports', 'Reports'],
+  ['/simulation', 'Simulation'],
   ['/settings', 'Settings'],
 ];
 
