@@ -8,6 +8,7 @@ import { silentLogger } from '../../kernel/log.ts';
 import { Aggregator } from '../../sync/aggregator/aggregator.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { MAX_BATCH_PAYLOAD_BYTES } from '../../sync/schema.ts';
 import { gatewayTopic } from '../../sync/topics.ts';
 import { Uplink } from '../../sync/uplink.ts';
@@ -40,7 +41,7 @@ async function rig(name: string, config: string[] = []) {
   await waitFor(() => ready, 'aggregator subscribed', WAIT);
   const db = openGatewayDb(join(dir, `${name}-gw.db`));
   const outbox = new Outbox(
-    db,
+    new SqliteOutboxQueue(db),
     { maxRows: 1e6, minDiskFreeBytes: 0 },
     { log: silentLogger(), clock: systemClock },
   );

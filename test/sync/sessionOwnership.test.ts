@@ -11,6 +11,7 @@ import { campusOwnership } from '../../sync/aggregator/sessionOwnership.ts';
 import { SqliteCentralStore } from '../../sync/aggregator/sqliteCentralStore.ts';
 import { SqliteCampusStore } from '../../sync/campus/sqliteCampusStore.ts';
 import { Outbox } from '../../sync/outbox.ts';
+import { SqliteOutboxQueue } from '../../gateway/store/outboxQueue.ts';
 import { Uplink } from '../../sync/uplink.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
 import { openGatewayDb, outboxDepth, queue, record, type OutboxInput } from './fixtures/gatewayDb.ts';
@@ -38,7 +39,7 @@ describe('session ownership from the campus data', () => {
   const gateway = async (gatewayId: string) => {
     const db = openGatewayDb(join(dir, `${gatewayId}.db`));
     const outbox = new Outbox(
-      db,
+      new SqliteOutboxQueue(db),
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log: silentLogger(), clock: systemClock },
     );

@@ -72,7 +72,7 @@ describe('a superseded invalid attempt is dropped centrally', () => {
     });
     core.rebuildBloom();
     const outbox = new Outbox(
-      core.store.db,
+      core.store.outboxQueue,
       { maxRows: 1e6, minDiskFreeBytes: 0 },
       { log, clock: systemClock },
     );
