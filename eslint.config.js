@@ -37,6 +37,20 @@ export default tseslint.config(
     },
   },
   {
+    // The broker client belongs to sync/ (both ends of the wire). Exceptions:
+    // tests and benchmarks drive a real broker; the doctor's broker check
+    // connects once with the operator's settings to report what fails.
+    // (rules/ has its own, stricter list below, which replaces this one there.)
+    files: ['**/*.ts'],
+    ignores: ['sync/**', 'test/**', 'bench/**', 'gateway/doctor/systemChecks.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'mqtt', message: 'The MQTT client lives in sync/ (see sync/mqttConnect.ts).' }] },
+      ],
+    },
+  },
+  {
     // The rule engine is pure: no I/O, no clock, no randomness.
     files: ['rules/**/*.ts'],
     rules: {
@@ -69,6 +83,9 @@ export default tseslint.config(
         { name: 'setTimeout', message: 'rules/ has no timers.' },
         { name: 'setInterval', message: 'rules/ has no timers.' },
         { name: 'process', message: 'rules/ reads no environment.' },
+        { name: 'performance', message: 'rules/ has no clock: time comes in as data.' },
+        { name: 'crypto', message: 'rules/ is deterministic: no randomness, no I/O.' },
+        { name: 'globalThis', message: 'rules/ is pure: no reaching around the restricted globals.' },
         {
           name: 'Intl',
           message: 'rules/ has no time zone database: the day and its UTC offsets come in as data (SiteDay).',
