@@ -4,16 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/**',
-      'models/**',
-      'dist/**',
-      'coverage/**',
-      '.tmp/**',
-      'var/**',
-      '**/*.mjs',
-      '**/*.js',
-    ],
+    ignores: ['node_modules/**', 'models/**', 'dist/**', 'coverage/**', '.tmp/**', 'var/**', 'web/dist/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -34,6 +25,28 @@ export default tseslint.config(
         'error',
         { allowNumber: true, allowBoolean: true },
       ],
+    },
+  },
+  {
+    // Plain JavaScript (scripts/, bin/, the worker entry, configs): the
+    // recommended rules without type information, with Node's globals.
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: false },
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'Buffer',
+          'URL',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+        ].map((g) => [g, 'readonly']),
+      ),
     },
   },
   {
