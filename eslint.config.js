@@ -4,16 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/**',
-      'models/**',
-      'dist/**',
-      'coverage/**',
-      '.tmp/**',
-      'var/**',
-      '**/*.mjs',
-      '**/*.js',
-    ],
+    ignores: ['node_modules/**', 'models/**', 'dist/**', 'coverage/**', '.tmp/**', 'var/**', 'web/dist/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -33,6 +24,42 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true, allowBoolean: true },
+      ],
+    },
+  },
+  {
+    // Plain JavaScript (scripts/, bin/, the worker entry, configs): the
+    // recommended rules without type information, with Node's globals.
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: false },
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'Buffer',
+          'URL',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
+    // The broker client belongs to sync/ (both ends of the wire). Exceptions:
+    // tests and benchmarks drive a real broker; the doctor's broker check
+    // connects once with the operator's settings to report what fails.
+    // (rules/ has its own, stricter list below, which replaces this one there.)
+    files: ['**/*.ts'],
+    ignores: ['sync/**', 'test/**', 'bench/**', 'gateway/doctor/systemChecks.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'mqtt', message: 'The MQTT client lives in sync/ (see sync/mqttConnect.ts).' }] },
       ],
     },
   },
@@ -69,6 +96,9 @@ export default tseslint.config(
         { name: 'setTimeout', message: 'rules/ has no timers.' },
         { name: 'setInterval', message: 'rules/ has no timers.' },
         { name: 'process', message: 'rules/ reads no environment.' },
+        { name: 'performance', message: 'rules/ has no clock: time comes in as data.' },
+        { name: 'crypto', message: 'rules/ is deterministic: no randomness, no I/O.' },
+        { name: 'globalThis', message: 'rules/ is pure: no reaching around the restricted globals.' },
         {
           name: 'Intl',
           message: 'rules/ has no time zone database: the day and its UTC offsets come in as data (SiteDay).',

@@ -21,7 +21,7 @@ function newestSource() {
       else newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const d of ['gateway', 'rules', 'sync']) walk(join(root, d));
+  for (const d of ['kernel', 'gateway', 'rules', 'sync']) walk(join(root, d));
   return newest;
 }
 

@@ -3,7 +3,7 @@ import { FfmpegFrameSource } from './camera/ffmpegFrameSource.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { gatesOf } from './config/doors.ts';
 import type { Config } from './config/schema.ts';
-import type { Service } from './daemon.ts';
+import type { Service } from './service.ts';
 import { createEngine } from './face/createEngine.ts';
 import { matchSettingOf } from './face/faceThreshold.ts';
 import { FaceRecognizer } from './face/faceRecognizer.ts';

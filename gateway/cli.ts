@@ -1,5 +1,5 @@
 import { installProcessGuards, reportError } from './cli/errors.ts';
-import { packageVersion } from './version.ts';
+import { VERSION } from '../kernel/version.ts';
 import type { Command } from './cli/command.ts';
 
 /**
@@ -101,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   installProcessGuards(() => (name ? `hallgate ${name}` : 'hallgate'));
   if (name === '--version' || name === '-V' || name === 'version') {
-    console.log(`hallgate ${packageVersion()}`);
+    console.log(`hallgate ${VERSION}`);
     return 0;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {

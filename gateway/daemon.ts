@@ -5,7 +5,8 @@ import { ClockSanity } from './clockSanity.ts';
 import { gatesOf } from './config/doors.ts';
 import type { Config, ReaderConfig } from './config/schema.ts';
 import { GatewayCore } from './gatewayCore.ts';
-import { VERSION, diskFreeMb, outboxHealth, type Health } from './health.ts';
+import { diskFreeMb, outboxHealth, type Health } from './health.ts';
+import { VERSION } from '../kernel/version.ts';
 import type { IngestInput } from './pipeline/ingestPipeline.ts';
 import { CommitWindow } from './pipeline/commitWindow.ts';
 import { Spool } from './pipeline/spool.ts';
@@ -15,14 +16,10 @@ import { recoveredFlag } from './store/recoverStore.ts';
 import type { BadgeReader, ReaderState } from './serial/badgeReader.ts';
 import { SystemdNotifier } from './systemd/notifier.ts';
 import type { CameraHealth } from './cameraService.ts';
+import type { Service } from './service.ts';
 import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
-/** Anything the daemon starts and stops (a camera recogniser, the MQTT uplink, ...). */
-export interface Service {
-  readonly name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type { Service };
 
 export interface DaemonParts {
   cfg: Config;

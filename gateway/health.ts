@@ -1,7 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ClockHealth } from './clockSanity.ts';
-import { packageVersion } from './version.ts';
 import type { ReaderState } from './serial/badgeReader.ts';
 import type { LocalStore } from './store/localStore.ts';
 
@@ -22,8 +21,6 @@ export interface Health {
   /** Set when the store was found damaged at start and the daemon runs on a fresh one (see recoverStore.ts). */
   storeRecovered?: { at: number; movedTo: string } | null;
 }
-
-export const VERSION = packageVersion();
 
 export function diskFreeMb(path: string): number | null {
   try {

@@ -12,7 +12,8 @@ import type { Config } from './config/schema.ts';
 import type { Service } from './daemon.ts';
 import { ruleThresholds } from './face/faceThreshold.ts';
 import type { GatewayCore } from './gatewayCore.ts';
-import { VERSION, type Health } from './health.ts';
+import type { Health } from './health.ts';
+import { VERSION } from '../kernel/version.ts';
 import type { GatewayMetrics } from './metrics/gatewayMetrics.ts';
 
 /** One configuration update, discriminated by kind. */

@@ -12,7 +12,7 @@ import { seedCampusStore } from '../../sync/campus/campusFromSimulation.ts';
 import { validateConfig } from '../config/loadConfig.ts';
 import type { Config } from '../config/schema.ts';
 import { GatewayCore } from '../gatewayCore.ts';
-import { VERSION } from '../health.ts';
+import { VERSION } from '../../kernel/version.ts';
 import { syncServices } from '../syncServices.ts';
 import { createLogger } from '../../kernel/log.ts';
 import type { IngestResult } from '../pipeline/ingestPipeline.ts';

@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import type { ConfigProblem } from './loadConfig.ts';
+import type { ConfigProblem } from './configProblem.ts';
 import type { Config } from './schema.ts';
 
 /**

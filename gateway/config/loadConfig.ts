@@ -6,15 +6,9 @@ import { doorProblems } from './doors.ts';
 import { configTruths, type TruthOptions } from './configTruths.ts';
 import { unknownEnv, unknownKeys } from './knownKeys.ts';
 import { configSchema, type Config } from './schema.ts';
+import type { ConfigProblem } from './configProblem.ts';
 
-export interface ConfigProblem {
-  /** Dotted path of the field, e.g. 'readers.0.baudRate'. */
-  field: string;
-  /** The value found there (undefined when missing). */
-  value: unknown;
-  /** What was expected. */
-  expected: string;
-}
+export type { ConfigProblem };
 
 /** Every problem in a configuration, reported at once. */
 export class ConfigError extends HallgateError {

@@ -1,5 +1,5 @@
 import { HallgateError } from '../../kernel/errors.ts';
-import type { ImportKind } from './importData.ts';
+import type { ImportKind } from './importKind.ts';
 import { normaliseKey } from './readRows.ts';
 
 /** The columns each import needs, as the usage names them. */

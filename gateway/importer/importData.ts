@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { thresholdOverridesSchema } from '../../kernel/thresholdSchema.ts';
 import type { LocalStore } from '../store/localStore.ts';
 import { checkColumns, DuplicateKeys } from './importColumns.ts';
+import { IMPORT_KINDS, type ImportKind } from './importKind.ts';
 import { readRows, type SourceRow } from './readRows.ts';
 
-export type ImportKind = 'roster' | 'enrolments' | 'timetable' | 'courses';
-export const IMPORT_KINDS: ImportKind[] = ['roster', 'enrolments', 'timetable', 'courses'];
+export { IMPORT_KINDS, type ImportKind };
 
 export interface RowError {
   line: number;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../kernel/clock.ts';
-import { isConsolePath } from './consoleStatic.ts';
+import { isConsolePath } from './consolePaths.ts';
 
 export type ApiRole = 'admin' | 'viewer';
 

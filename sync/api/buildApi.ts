@@ -8,7 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { VERSION } from '../../gateway/health.ts';
+import { VERSION } from '../../kernel/version.ts';
 import { utcSite } from '../../kernel/siteTime.ts';
 import type { ApiApp, ApiDeps, ApiOptions } from './apiTypes.ts';
 import { AuthFailures, authHook } from './auth.ts';

@@ -3,16 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { ApiApp } from './apiTypes.ts';
+import { isConsolePath } from './consolePaths.ts';
 
-/**
- * The web console's files (built by `npm run build:web` into web/dist) are
- * served at `/` beside the API. Paths outside /api/ and /metrics belong to
- * the console: they need no token (the files hold no data; every API call
- * the console makes carries its own bearer token).
- */
-export function isConsolePath(path: string): boolean {
-  return !(path === '/api' || path.startsWith('/api/') || path === '/metrics');
-}
+export { isConsolePath };
 
 /** web/dist of the package this file belongs to (sources or dist/), or null when not built. */
 export function consoleDir(): string | null {

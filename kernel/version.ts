@@ -6,7 +6,9 @@ let cached: string | undefined;
 
 /**
  * The version in hallgate's package.json, found by walking up from this file
- * (gateway/version.ts in a checkout, dist/gateway/version.js in a build).
+ * (kernel/version.ts in a checkout, dist/kernel/version.js in a build). Read
+ * once; `hallgate --version`, health, metrics build info, heartbeats and the
+ * central API's OpenAPI document all report it.
  */
 export function packageVersion(): string {
   if (cached !== undefined) return cached;
@@ -25,3 +27,6 @@ export function packageVersion(): string {
   }
   return (cached = '0.0.0-unknown');
 }
+
+/** hallgate's version, from package.json. */
+export const VERSION = packageVersion();
