@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { validateConfig } from '../../gateway/config/loadConfig.ts';
 import type { MqttConfig } from '../../gateway/config/schema.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { VERSION } from '../../gateway/health.ts';
+import { VERSION } from '../../kernel/version.ts';
 import { generateCampus, seedStore, type Campus } from '../../gateway/simulate/campus.ts';
 import { SimulatedHall } from '../../gateway/simulate/simulatedHall.ts';
 import { planSwipes } from '../../gateway/simulate/swipePlan.ts';
