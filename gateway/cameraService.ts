@@ -7,7 +7,6 @@ import type { Service } from './service.ts';
 import { createEngine } from './face/createEngine.ts';
 import { matchSettingOf } from './face/faceThreshold.ts';
 import { FaceRecognizer } from './face/faceRecognizer.ts';
-import { Gallery } from './face/gallery.ts';
 import { Matcher } from './face/matcher.ts';
 import { ReviewCropStore } from './face/reviewCrops.ts';
 import type { GatewayCore } from './gatewayCore.ts';
@@ -65,7 +64,7 @@ export function cameraService(
     async start() {
       await engine.load();
       const { threshold, margin } = matchSettingOf(cfg.camera);
-      const gallery = new Gallery(core.store.db);
+      const gallery = core.store.gallery;
       const matcher = new Matcher(gallery.load(engine.name, engine.modelVersion), { threshold, margin });
       if (matcher.size === 0)
         clog.warn(

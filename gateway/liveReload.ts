@@ -2,17 +2,6 @@ import type { Logger } from 'pino';
 import type { Clock } from '../kernel/clock.ts';
 import type { Service } from './daemon.ts';
 import type { GatewayCore } from './gatewayCore.ts';
-import type { Direction } from '../rules/types.ts';
-
-interface UnknownSwipeRow {
-  event_id: string;
-  raw_id: string;
-  gate_id: string;
-  hall_id: string;
-  direction: Direction;
-  ts: number;
-  day: string;
-}
 
 /**
  * Picks up what another process (`hallgate import`, `review`, `enroll`) wrote
@@ -49,14 +38,14 @@ export class LiveReload implements Service {
   }
 
   private dataVersion(): number {
-    return this.deps.core.store.db.pragma('data_version', { simple: true }) as number;
+    return this.deps.core.store.maintenance.dataVersion();
   }
 
   /** One look: returns the number of swipes decided again (0 when nothing changed). */
   poll(): number {
     const { core, log } = this.deps;
     try {
-      if (!core.store.db.open) return 0;
+      if (!core.store.maintenance.isOpen) return 0;
       const v = this.dataVersion();
       if (v === this.lastVersion) return 0;
       this.lastVersion = v;
@@ -74,37 +63,21 @@ export class LiveReload implements Service {
   private redecideUnknownBadges(): number {
     const { core, clock } = this.deps;
     const store = core.store;
-    const rows = store.db
-      .prepare<[string], UnknownSwipeRow>(
-        `SELECT i.event_id, i.raw_id, i.gate_id, i.hall_id, e.direction, i.ts, i.day
-         FROM invalid_attempts i JOIN events e ON e.event_id = i.event_id
-         WHERE i.day = ? AND i.reason = 'unknown_badge' ORDER BY i.ts`,
-      )
-      .all(store.site.dayOf(clock.now()))
-      .filter((r) => store.studentByCard(r.raw_id) !== undefined);
+    const rows = store.attempts
+      .unknownBadgesOfDay(store.site.dayOf(clock.now()))
+      .filter((r) => store.studentByCard(r.rawId) !== undefined);
     if (rows.length === 0) return 0;
     this.deps.ingestPending?.();
-    const forgetInvalid = store.db.prepare<[string]>('DELETE FROM invalid_attempts WHERE event_id = ?');
-    const forgetEvent = store.db.prepare<[string]>('DELETE FROM events WHERE event_id = ?');
-    // The centre drops its copy of the invalid attempt (and the unattributed event) before the event is sent again.
-    const tellCentre = store.db.prepare<[string, number]>(
-      "INSERT INTO outbox (kind, payload, created_at) VALUES ('superseded', ?, ?)",
-    );
-    const now = clock.now();
+    const forget = store.attempts.forgetter(clock.now());
     const results = core.pipeline.ingestMany(
       rows.map((r) => ({
         kind: 'swipe' as const,
-        uid: r.raw_id,
+        uid: r.rawId,
         ts: r.ts,
-        gate: { gateId: r.gate_id, hallId: r.hall_id, direction: r.direction },
+        gate: { gateId: r.gateId, hallId: r.hallId, direction: r.direction },
       })),
       () => {
-        for (const r of rows) {
-          forgetInvalid.run(r.event_id);
-          forgetEvent.run(r.event_id);
-          const x = { eventId: r.event_id, day: r.day, ts: r.ts, gateId: r.gate_id, hallId: r.hall_id };
-          tellCentre.run(JSON.stringify(x), now);
-        }
+        for (const r of rows) forget(r);
       },
     );
     return results.filter((r) => r.kind === 'accepted').length;

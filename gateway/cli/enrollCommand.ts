@@ -2,7 +2,6 @@ import { systemClock } from '../../kernel/clock.ts';
 import { createEngine } from '../face/createEngine.ts';
 import { enrollStudent } from '../face/enroll.ts';
 import type { EngineName } from '../face/faceEngine.ts';
-import { Gallery } from '../face/gallery.ts';
 import { removeStudentCrops } from '../face/studentCrops.ts';
 import type { Command } from './command.ts';
 import { openExistingStore, openStore, parse, storeOptions, table } from './options.ts';
@@ -54,7 +53,7 @@ All or nothing: if any photo is rejected, nothing is stored. Exit codes: 0 ok,
         ? openExistingStore(values, { write: values.remove !== undefined })
         : openStore(values);
     try {
-      const gallery = new Gallery(store.db);
+      const gallery = store.gallery;
       if (values.list) {
         const rows = gallery.summary().map((s) => [s.engine, s.modelVersion, s.students, s.embeddings]);
         console.log(table(['engine', 'model version', 'students', 'embeddings'], rows));
@@ -63,7 +62,7 @@ All or nothing: if any photo is rejected, nothing is stored. Exit codes: 0 ok,
       if (values.remove !== undefined) {
         const n = gallery.remove(values.remove);
         console.log(`removed ${n} face embedding${n === 1 ? '' : 's'} of student ${values.remove}`);
-        const crops = removeStudentCrops(store.db, values.remove, {
+        const crops = removeStudentCrops(store.events, values.remove, {
           dir: cfg.camera.reviewCrops.dir,
           windowSec: cfg.thresholds.pairingWindowSec,
         });

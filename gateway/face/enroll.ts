@@ -4,7 +4,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import { decodeImage } from './decodeImage.ts';
 import type { FaceEngine } from './faceEngine.ts';
 import { engineMatchOf } from './faceThreshold.ts';
-import type { Gallery } from './gallery.ts';
+import type { GalleryStore } from './gallery.ts';
 
 export type EnrollErrorCode =
   | 'ENROLL_UNREADABLE'
@@ -43,7 +43,7 @@ export interface EnrollOptions {
 
 export interface EnrollDeps {
   engine: FaceEngine;
-  gallery: Gallery;
+  gallery: GalleryStore;
   clock: Clock;
 }
 

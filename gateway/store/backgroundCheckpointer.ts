@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { exitWithin } from '../workerExit.ts';
 import type { CheckpointReport, CheckpointRoundsOptions } from './checkpointRounds.ts';
-import type { StoreSynchronous } from './localStore.ts';
+import type { StoreSynchronous } from './storeConnection.ts';
 
 /** What a round copies before it waits for a gap: a few frames, a millisecond or so. */
 const TAIL_FRAMES = 256;

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { startCheckpointRounds, type CheckpointRoundsOptions } from './checkpointRounds.ts';
-import type { StoreSynchronous } from './localStore.ts';
+import type { StoreSynchronous } from './storeConnection.ts';
 
 const data = workerData as CheckpointRoundsOptions & { path: string; synchronous: StoreSynchronous };
 const db = new Database(data.path);

@@ -149,4 +149,21 @@ export class EventLog {
   hallEventsBetween(hallId: string, day: string, from: number, to: number): IdentityEvent[] {
     return this.stmts.hallEventsBetween.all(hallId, day, from, to).map(rowToEvent);
   }
+
+  /**
+   * The face events whose review crops may show a student: unknown faces seen
+   * in a hall within `windowSec` of one of their badge swipes there, and any
+   * face event of theirs.
+   */
+  cropEventIdsOfStudent(studentId: string, windowSec: number): string[] {
+    return this.conn.db
+      .prepare<{ student: string; ms: number }, string>(
+        `SELECT DISTINCT f.event_id FROM events b
+           JOIN events f ON f.hall_id = b.hall_id AND f.day = b.day AND f.ts BETWEEN b.ts - @ms AND b.ts + @ms
+         WHERE b.student_id = @student AND b.source = 'rfid' AND f.source = 'face' AND f.student_id IS NULL
+         UNION SELECT event_id FROM events WHERE source = 'face' AND student_id = @student`,
+      )
+      .pluck()
+      .all({ student: studentId, ms: windowSec * 1000 });
+  }
 }

@@ -24,6 +24,7 @@ import { SketchTable } from './sketchTable.ts';
 import { DeadLetterTable, type DeadLetterRow } from './deadLetterTable.ts';
 import { SqliteOutboxQueue } from './outboxQueue.ts';
 import { StoreMaintenance } from './storeMaintenance.ts';
+import { Gallery } from './galleryTable.ts';
 
 export type { StoreSynchronous } from './storeConnection.ts';
 export type { StudentRow, CourseRow } from './rosterTable.ts';
@@ -70,6 +71,8 @@ export class LocalStore {
   readonly outboxQueue: SqliteOutboxQueue;
   /** Page cache, checkpoints, backups, retention. */
   readonly maintenance: StoreMaintenance;
+  /** The face enrolment gallery. */
+  readonly gallery: Gallery;
 
   private constructor(
     db: Database.Database,
@@ -90,6 +93,7 @@ export class LocalStore {
     this.deadLetters = new DeadLetterTable(this.conn);
     this.outboxQueue = new SqliteOutboxQueue(db);
     this.maintenance = new StoreMaintenance(this.conn);
+    this.gallery = new Gallery(db);
   }
 
   /**

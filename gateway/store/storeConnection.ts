@@ -5,7 +5,7 @@ import { migrate } from './migrate.ts';
 export type StoreSynchronous = 'full' | 'normal';
 
 /** Kinds of the outbox rows the store queues in the same transaction as the write they describe. */
-export type OutboxKind = 'event' | 'record' | 'invalid' | 'hll';
+export type OutboxKind = 'event' | 'record' | 'invalid' | 'hll' | 'superseded';
 
 /**
  * One connection to the local store: the handle, its transactions and the

@@ -9,7 +9,6 @@ import { silentLogger } from '../../kernel/log.ts';
 import { FfmpegFrameSource } from '../../gateway/camera/ffmpegFrameSource.ts';
 import { enrollStudent } from '../../gateway/face/enroll.ts';
 import { FaceRecognizer } from '../../gateway/face/faceRecognizer.ts';
-import { Gallery } from '../../gateway/face/gallery.ts';
 import { Matcher } from '../../gateway/face/matcher.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { IngestPipeline } from '../../gateway/pipeline/ingestPipeline.ts';
@@ -53,7 +52,7 @@ test('video of an enrolled student -> frame source -> recogniser -> one face eve
     // enrol from one still crop
     const photo = join(tmp.dir, 'enrol.jpg');
     writeFileSync(photo, await enrolmentCrop(person));
-    const gallery = new Gallery(store.db);
+    const gallery = store.gallery;
     const clock = new ManualClock(START + 2 * 60_000);
     const enrolled = await enrollStudent({ engine, gallery, clock }, 'S100', [photo]);
     assert.equal(enrolled.ok, true, JSON.stringify(enrolled.photos));

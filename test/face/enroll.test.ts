@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../kernel/clock.ts';
 import { enrollStudent } from '../../gateway/face/enroll.ts';
-import { Gallery } from '../../gateway/face/gallery.ts';
+import { Gallery } from '../../gateway/store/galleryTable.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { migrate } from '../../gateway/store/migrate.ts';
 import { samplePath, tempDir } from './helpers.ts';

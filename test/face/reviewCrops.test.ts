@@ -13,7 +13,7 @@ import { ManualClock } from '../../kernel/clock.ts';
 import { silentLogger } from '../../kernel/log.ts';
 import { enrollStudent } from '../../gateway/face/enroll.ts';
 import { FaceRecognizer } from '../../gateway/face/faceRecognizer.ts';
-import { Gallery } from '../../gateway/face/gallery.ts';
+import { Gallery } from '../../gateway/store/galleryTable.ts';
 import { Matcher } from '../../gateway/face/matcher.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { ReviewCropStore, cropFileName, type ReviewCropOptions } from '../../gateway/face/reviewCrops.ts';

@@ -7,7 +7,6 @@ import { FfmpegFrameSource } from '../../gateway/camera/ffmpegFrameSource.ts';
 import type { CameraFrame } from '../../gateway/camera/frameSource.ts';
 import { ManualClock } from '../../kernel/clock.ts';
 import { FaceRecognizer } from '../../gateway/face/faceRecognizer.ts';
-import { Gallery } from '../../gateway/face/gallery.ts';
 import { Matcher } from '../../gateway/face/matcher.ts';
 import { OnnxFaceEngine } from '../../gateway/face/onnxFaceEngine.ts';
 import { LocalStore } from '../../gateway/store/localStore.ts';
@@ -50,10 +49,7 @@ async function run(minFacePx: number) {
     { input: 'unused.mp4', width: 640, height: 480, fps: 10 },
     { clock, log },
   );
-  const matcher = new Matcher(
-    new Gallery(store.db).load(engine.name, engine.modelVersion),
-    engine.matchDefaults,
-  );
+  const matcher = new Matcher(store.gallery.load(engine.name, engine.modelVersion), engine.matchDefaults);
   const rec = new FaceRecognizer(
     { gateId: 'G1', hallId: 'H1', direction: 'unknown', minFacePx, maxMisses: 2, maxAttempts: 100 },
     { source, engine, matcher, clock, log },
