@@ -33,6 +33,18 @@ const DEADLINE_MS = 120_000;
 const RESTARTS = 5;
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * Waits (for a state, with the generous deadline) until the classifier thread holds no job. While it
+ * holds one it keeps a read snapshot, and no checkpoint can copy past a snapshot, so the WAL cannot
+ * start over. A writer that never waits outruns a CPU-starved classifier thread: on a loaded CI
+ * machine the WAL then grew to the safety net (452 MB) although the upkeep itself worked. A door
+ * does not send swipes faster than the daemon decides them, so the stream lets the thread drain.
+ */
+async function threadDrained(core: GatewayCore): Promise<void> {
+  const until = Date.now() + DEADLINE_MS;
+  while (core.pipeline.jobsOnThread() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
+}
+
 /** A gateway on a file store of 200 students in one lecture; checkpoint rounds every 20 ms (500 by default). */
 function openCore(name: string): { core: GatewayCore; clock: ManualClock; wal: string } {
   const path = join(dir, `${name}.db`);
@@ -81,6 +93,7 @@ async function stream(
     ]);
     swipes++;
     if (swipes % 4 === 0) await pause();
+    if (swipes % 64 === 0) await threadDrained(core);
     if (swipes % 16 === 0) {
       restarts = walRestarts(wal) - before;
       largestWal = Math.max(largestWal, statSync(wal).size);

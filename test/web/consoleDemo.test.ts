@@ -82,7 +82,7 @@ describe(
 
     it("logs in through the printed URL; the Live page's arrived count rises while the hall runs", async () => {
       await page.goto(url);
-      await page.getByRole('heading', { name: 'Live' }).waitFor();
+      await page.getByRole('heading', { name: 'Live', exact: true }).waitFor();
       assert.ok(!page.url().includes('token='), 'the token leaves the address bar');
       assert.match(await page.locator('.role').innerText(), /admin/);
       await page.locator('[data-count="arrived"]').waitFor();
