@@ -42,18 +42,40 @@ export interface LectureSession {
 /** Every threshold the engine knows: derived from the one table in thresholdTable.ts. */
 export type { Thresholds };
 
-export type AttendanceStatus =
-  | 'present'
-  | 'late'
-  | 'absent'
-  | 'early_exit'
-  | 'partial'
-  | 'unauthorized'
-  | 'review'
-  /** Excused centrally (reason, author, time): a manual decision only, the engine never produces it. */
-  | 'excused'
-  /** Session not over yet: the final status is decided when it ends. */
-  | 'pending';
+/**
+ * Every attendance status, declared once (the wire and API schemas and the CLI's choices use this
+ * list). `excused`: excused centrally (reason, author, time), a manual decision only, the engine
+ * never produces it. `pending`: the session is not over yet, the final status is decided when it ends.
+ */
+export const ATTENDANCE_STATUSES = [
+  'present',
+  'late',
+  'absent',
+  'early_exit',
+  'partial',
+  'unauthorized',
+  'review',
+  'excused',
+  'pending',
+] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+/** The statuses a reviewer sets (an excuse makes `excused`; `pending` is no decision). */
+export const REVIEW_STATUSES = [
+  'present',
+  'late',
+  'absent',
+  'early_exit',
+  'partial',
+  'unauthorized',
+  'review',
+] as const satisfies readonly AttendanceStatus[];
+
+/** The statuses of a central decision sent to gateways: a review resolution or an excuse. */
+export const DECISION_STATUSES = [
+  ...REVIEW_STATUSES,
+  'excused',
+] as const satisfies readonly AttendanceStatus[];
 
 export interface Interval {
   from: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTENDANCE_STATUSES, DECISION_STATUSES } from '../rules/types.ts';
 import { thresholdOverridesSchema } from '../kernel/thresholdSchema.ts';
 
 /**
@@ -53,17 +54,7 @@ export const recordPayloadSchema = z.object({
   hallId: id,
   day,
   version: z.number().int().nonnegative(),
-  status: z.enum([
-    'present',
-    'late',
-    'absent',
-    'early_exit',
-    'partial',
-    'unauthorized',
-    'review',
-    'excused',
-    'pending',
-  ]),
+  status: z.enum(ATTENDANCE_STATUSES),
   minutesPresent: z.number().int().nonnegative(),
   intervals: z.array(interval),
   flags: z.array(z.string()),
@@ -237,16 +228,7 @@ const decisionsData = z.array(
     sessionId: id,
     courseId: id,
     hallId: id,
-    status: z.enum([
-      'present',
-      'late',
-      'absent',
-      'early_exit',
-      'partial',
-      'unauthorized',
-      'review',
-      'excused',
-    ]),
+    status: z.enum(DECISION_STATUSES),
     note: z.string().min(1).max(2000),
     by: z.string().min(1).max(200),
     decidedAt: epochMs,

@@ -1,19 +1,9 @@
-import type { AttendanceStatus } from '../../rules/types.ts';
+import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../../rules/types.ts';
 import type { Command } from './command.ts';
 import { choiceOption, dayOption } from './optionChecks.ts';
 import { openExistingStore, parse, storeOptions, table } from './options.ts';
 
-const STATUSES: readonly AttendanceStatus[] = [
-  'present',
-  'late',
-  'absent',
-  'early_exit',
-  'partial',
-  'unauthorized',
-  'review',
-  'excused',
-  'pending',
-];
+const STATUSES: readonly AttendanceStatus[] = ATTENDANCE_STATUSES;
 
 export const recordsCommand: Command = {
   name: 'records',

@@ -1,19 +1,11 @@
 import { userInfo } from 'node:os';
-import type { AttendanceStatus } from '../../rules/types.ts';
+import { REVIEW_STATUSES, type AttendanceStatus } from '../../rules/types.ts';
 import { HallgateError } from '../../kernel/errors.ts';
 import type { Command } from './command.ts';
 import { choiceOption, dayOption } from './optionChecks.ts';
 import { openExistingStore, parse, storeOptions, table } from './options.ts';
 
-const STATUSES: AttendanceStatus[] = [
-  'present',
-  'late',
-  'absent',
-  'early_exit',
-  'partial',
-  'unauthorized',
-  'review',
-];
+const STATUSES: readonly AttendanceStatus[] = REVIEW_STATUSES;
 
 export const reviewCommand: Command = {
   name: 'review',

@@ -1,28 +1,11 @@
 import { z } from 'zod';
+import { ATTENDANCE_STATUSES, REVIEW_STATUSES } from '../../rules/types.ts';
 import { thresholdOverridesSchema } from '../../kernel/thresholdSchema.ts';
 
 /** Response and body schemas of the API's resources (OpenAPI components come from these). */
 
-const statusEnum = z.enum([
-  'present',
-  'late',
-  'absent',
-  'early_exit',
-  'partial',
-  'unauthorized',
-  'review',
-  'pending',
-  'excused',
-]);
-export const decisionStatusEnum = z.enum([
-  'present',
-  'late',
-  'absent',
-  'early_exit',
-  'partial',
-  'unauthorized',
-  'review',
-]);
+const statusEnum = z.enum(ATTENDANCE_STATUSES);
+export const decisionStatusEnum = z.enum(REVIEW_STATUSES);
 
 export const thresholdsBody = thresholdOverridesSchema;
 export const atRiskPolicySchema = z.object({
