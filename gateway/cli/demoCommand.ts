@@ -12,7 +12,7 @@ import { seedCampusStore } from '../../sync/campus/campusFromSimulation.ts';
 import { validateConfig } from '../config/loadConfig.ts';
 import type { Config } from '../config/schema.ts';
 import { GatewayCore } from '../gatewayCore.ts';
-import { VERSION } from '../../kernel/version.ts';
+import { simulatedHealth } from '../simulate/simulatedHealth.ts';
 import { syncServices } from '../syncServices.ts';
 import { createLogger } from '../../kernel/log.ts';
 import type { IngestResult } from '../pipeline/ingestPipeline.ts';
@@ -120,20 +120,7 @@ serving after the simulated day until Ctrl-C.`,
       cfg.mqtt.url = broker.url;
       central = await startAggregator(cfg, { log, clock: systemClock });
       served = await serveDemoApi(cfg, central, campus, httpPort, log);
-      const health = () => ({
-        version: VERSION,
-        uptimeSec: 0,
-        readers: { simulated: 'open' as const },
-        camera: null,
-        outboxDepth: 0,
-        oldestUnsyncedAgeSec: null,
-        diskFreeMb: null,
-        spooled: 0,
-        lastSweepAt: clock.now(),
-        clock: { suspect: false, skewMs: null, reason: null },
-        degraded: false,
-      });
-      for (const s of syncServices(cfg, core, health, log, systemClock)) {
+      for (const s of syncServices(cfg, core, () => simulatedHealth(clock.now()), log, systemClock)) {
         await s.start();
         sync.push(s);
       }

@@ -1,22 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { OutboxQueue, OutboxRow } from '../../sync/outbox.ts';
+import type { RecordRow } from './recordRow.ts';
 
-type ResolvedRow = {
-  student_id: string;
-  session_id: string;
-  course_id: string;
-  hall_id: string;
-  day: string;
-  version: number;
-  status: string;
-  minutes_present: number;
-  flags: string;
-  explanations: string;
-  event_ids: string;
-  intervals: string;
-  decided_at: number;
-  note: string | null;
-};
+/** A record row with its manual note, as the uplink sends it. */
+type ResolvedRow = Omit<RecordRow, 'fingerprint'> & { note: string | null };
 
 function statements(db: Database.Database) {
   return {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { validateConfig } from '../../gateway/config/loadConfig.ts';
 import type { MqttConfig } from '../../gateway/config/schema.ts';
 import { GatewayCore } from '../../gateway/gatewayCore.ts';
-import { VERSION } from '../../kernel/version.ts';
+import { simulatedHealth } from '../../gateway/simulate/simulatedHealth.ts';
 import { generateCampus, seedStore, type Campus } from '../../gateway/simulate/campus.ts';
 import { SimulatedHall } from '../../gateway/simulate/simulatedHall.ts';
 import { planSwipes } from '../../gateway/simulate/swipePlan.ts';
@@ -206,7 +206,7 @@ export class SimulationService {
       seedStore(core.store, campus, clock.now());
       core.rebuildBloom();
       await seedCampusStore(this.o.campus, campus, { site: this.o.gatewaySite, gatewayId: info.gatewayId });
-      for (const s of syncServices(cfg, core, () => this.health(clock), this.o.log, this.o.clock)) {
+      for (const s of syncServices(cfg, core, () => simulatedHealth(clock.now()), this.o.log, this.o.clock)) {
         await s.start();
         services.push(s);
       }
@@ -230,21 +230,5 @@ export class SimulationService {
       await core.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  }
-
-  private health(clock: ManualClock) {
-    return {
-      version: VERSION,
-      uptimeSec: 0,
-      readers: { simulated: 'open' as const },
-      camera: null,
-      outboxDepth: 0,
-      oldestUnsyncedAgeSec: null,
-      diskFreeMb: null,
-      spooled: 0,
-      lastSweepAt: clock.now(),
-      clock: { suspect: false, skewMs: null, reason: null },
-      degraded: false,
-    };
   }
 }
