@@ -63,18 +63,7 @@ export function applyCentralDecisions(
     const current = new Set(held.map(keyOf));
     for (const h of heldBefore(store))
       if (!current.has(keyOf(h)) && withdraw(store, h, redecide)) out.withdrawn++;
-    store.setMeta(
-      CENTRAL_DECISIONS_KEY,
-      JSON.stringify(
-        held.map(({ studentId, sessionId, status, note, by }) => ({
-          studentId,
-          sessionId,
-          status,
-          note,
-          by,
-        })),
-      ),
-    );
+    store.setMeta(CENTRAL_DECISIONS_KEY, JSON.stringify(held));
     return out;
   });
 }
@@ -84,9 +73,7 @@ function applyOne(
   d: Decision,
   now: number,
 ): 'applied' | 'unchanged' | DecisionsOutcome['skipped'][number] {
-  const sessionKnown = store.db
-    .prepare<[string], { ok: number }>('SELECT 1 AS ok FROM lecture_sessions WHERE session_id = ?')
-    .get(d.sessionId);
+  const sessionKnown = store.timetable.sessionDay(d.sessionId) !== null;
   if (!sessionKnown || !store.studentExists(d.studentId)) {
     const reason = `unknown ${sessionKnown ? 'student' : 'session'} at this gateway`;
     return { studentId: d.studentId, sessionId: d.sessionId, reason };

@@ -13,12 +13,9 @@ export function applyCourseOverrides(
   store: LocalStore,
   courses: Readonly<Record<string, Partial<Thresholds>>>,
 ): void {
-  const set = store.db.prepare<[string, string]>('UPDATE courses SET overrides = ? WHERE course_id = ?');
   store.tx(() => {
-    for (const [courseId, overrides] of Object.entries(courses)) {
-      if (store.courseExists(courseId)) set.run(JSON.stringify(overrides), courseId);
-      else store.upsertCourse({ courseId, name: '', overrides });
-    }
+    for (const [courseId, overrides] of Object.entries(courses))
+      store.roster.setCourseOverrides(courseId, overrides);
     store.clearCaches();
   });
 }

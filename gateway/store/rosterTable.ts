@@ -78,6 +78,14 @@ export class RosterTable {
   upsertHall(hallId: string, name = ''): void {
     this.stmts.upsertHall.run(hallId, name);
   }
+  /** Sets a course's threshold overrides, keeping its name; a course not held yet is created without one. */
+  setCourseOverrides(courseId: string, overrides: Partial<Thresholds>): void {
+    if (this.courseExists(courseId))
+      this.conn.db
+        .prepare('UPDATE courses SET overrides = ? WHERE course_id = ?')
+        .run(JSON.stringify(overrides), courseId);
+    else this.upsertCourse({ courseId, name: '', overrides });
+  }
   /** Adds a course with no name and no overrides unless it exists. */
   ensureCourse(courseId: string): void {
     if (!this.courseExists(courseId)) this.upsertCourse({ courseId, name: '', overrides: {} });
