@@ -7,21 +7,30 @@ export interface GatewayRef {
 }
 
 /**
- * Who the campus data says owns a session: the gateways whose halls include
- * the session's hall; null when the campus data does not know the session or
- * no gateway serves its hall (the store then falls back to the first sender).
+ * Who the campus data says owns each of some sessions: the gateways whose halls
+ * include the session's hall; null when the campus data does not know the
+ * session or no gateway serves its hall (the store then falls back to the
+ * first sender).
  */
-export type SessionOwnership = (sessionId: string) => Promise<readonly GatewayRef[] | null>;
+export type SessionOwnership = (
+  sessionIds: readonly string[],
+) => Promise<ReadonlyMap<string, readonly GatewayRef[] | null>>;
 
-/** Ownership from the campus store: the session's hall against the gateways' halls. */
+/** Ownership from the campus store: the sessions' halls against the gateways' halls (read once per call). */
 export function campusOwnership(campus: Pick<CampusStore, 'session' | 'gateways'>): SessionOwnership {
-  return async (sessionId) => {
-    const session = await campus.session(sessionId);
-    if (!session) return null;
-    const owners = (await campus.gateways())
-      .filter((g) => g.hallIds.includes(session.hallId))
-      .map((g) => ({ site: g.site, gatewayId: g.gatewayId }));
-    return owners.length > 0 ? owners : null;
+  return async (sessionIds) => {
+    const gateways = await campus.gateways();
+    const out = new Map<string, readonly GatewayRef[] | null>();
+    for (const sessionId of sessionIds) {
+      const session = await campus.session(sessionId);
+      const owners = session
+        ? gateways
+            .filter((g) => g.hallIds.includes(session.hallId))
+            .map((g) => ({ site: g.site, gatewayId: g.gatewayId }))
+        : [];
+      out.set(sessionId, owners.length > 0 ? owners : null);
+    }
+    return out;
   };
 }
 
@@ -39,9 +48,8 @@ export async function judgeOwnership(
   ownership: SessionOwnership,
 ): Promise<OwnershipVerdict> {
   const verdict: OwnershipVerdict = { owned: [], refused: [] };
-  const known = new Map<string, readonly GatewayRef[] | null>();
+  const known = await ownership([...new Set(records.map((r) => r.sessionId))]);
   for (const [index, r] of records.entries()) {
-    if (!known.has(r.sessionId)) known.set(r.sessionId, await ownership(r.sessionId));
     const owners = known.get(r.sessionId);
     if (!owners) continue;
     if (owners.some((o) => o.site === sender.site && o.gatewayId === sender.gatewayId)) {
