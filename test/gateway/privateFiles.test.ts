@@ -64,17 +64,30 @@ describe('private by default (umask 022)', () => {
       chmodSync(dir, 0o755);
       chmodSync(shared, 0o755);
       chmodSync(join(shared, 'theirs.db'), 0o644);
+      // The other user may not be able to read this checkout (a clone in a 0700 directory), so
+      // privateDatabase is bundled to plain JavaScript beside the store (esbuild, tsx's own compiler).
+      const { buildSync } = await import('esbuild');
+      const modes = join(shared, 'fileModes.mjs');
+      buildSync({
+        entryPoints: [join(import.meta.dirname, '../../kernel/fileModes.ts')],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile: modes,
+        logLevel: 'silent',
+      });
+      chmodSync(modes, 0o644);
       const script = join(shared, 'open.mjs');
-      const modes = join(import.meta.dirname, '../../kernel/fileModes.ts');
       writeFileSync(
         script,
         `import { privateDatabase } from ${JSON.stringify(modes)};\nprivateDatabase(${JSON.stringify(join(shared, 'theirs.db'))});\nconsole.log('opened');\n`,
+        { mode: 0o644 },
       );
-      const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      const r = spawnSync(process.execPath, [script], {
         uid: 65534,
         gid: 65534,
         encoding: 'utf8',
-        cwd: join(import.meta.dirname, '../..'),
+        cwd: shared,
       });
       chmodSync(dir, 0o700);
       assert.equal(r.stdout.trim(), 'opened', r.stderr);
